@@ -1,0 +1,1 @@
+import { SUITES } from "@govx/crypto"; export const x = SUITES.length;
