@@ -11,7 +11,8 @@ const deepImports = {
 };
 const frameworks = {
   group: ['@nestjs/*', 'typeorm', '@nats-io/*', 'pg'],
-  message: 'The pure libraries (crypto, ledger-core, policy, contracts) stay free of Nest, NATS and TypeORM.',
+  message:
+    'The pure libraries (crypto, ledger-core, policy, contracts) stay free of Nest, NATS and TypeORM.',
 };
 
 export default tseslint.config(

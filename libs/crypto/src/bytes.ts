@@ -13,10 +13,13 @@ export function toHex(bytes: Uint8Array): string {
  * @param expectedLength when given, the decoded length in bytes that is required.
  */
 export function fromHex(hex: string, name = 'hex', expectedLength?: number): Uint8Array {
-  if (typeof hex !== 'string') throw new TypeError(`${name}: expected a hex string, got ${typeof hex}`);
+  if (typeof hex !== 'string')
+    throw new TypeError(`${name}: expected a hex string, got ${typeof hex}`);
   const lower = hex.toLowerCase();
   if (!HEX_RE.test(lower)) {
-    throw new TypeError(`${name}: not an even-length hex string: ${JSON.stringify(hex.slice(0, 80))}`);
+    throw new TypeError(
+      `${name}: not an even-length hex string: ${JSON.stringify(hex.slice(0, 80))}`,
+    );
   }
   if (expectedLength !== undefined && lower.length !== expectedLength * 2) {
     throw new RangeError(`${name}: expected ${expectedLength} bytes, got ${lower.length / 2}`);
@@ -51,7 +54,11 @@ export function utf8(text: string): Uint8Array {
 }
 
 /** Asserts that `value` is a Uint8Array (optionally of a given length); names the argument. */
-export function assertBytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
+export function assertBytes(
+  value: unknown,
+  name: string,
+  length?: number,
+): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name}: expected Uint8Array`);
   if (length !== undefined && value.length !== length) {
     throw new RangeError(`${name}: expected ${length} bytes, got ${value.length}`);

@@ -1,0 +1,43 @@
+import { MalformedEntryError } from '../errors.js';
+import type { TreeHasher } from '../merkle/index.js';
+import { isCanonicalJson } from './canonical.js';
+import { assertEntryFields, Entry, MAX_ENTRY_BYTES } from './entry.js';
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes the stored bytes of one entry. MUST reject anything that is not exactly the
+ * RFC 8785 encoding of a valid entry: bad UTF-8, bad JSON, wrong or extra fields, and
+ * non-canonical bytes (two encodings of one entry would give two leaf hashes).
+ */
+export function decodeEntry(
+  bytes: Uint8Array,
+  hasher: TreeHasher,
+  maxBytes = MAX_ENTRY_BYTES,
+): Entry {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes: expected Uint8Array');
+  if (bytes.length > maxBytes) {
+    throw new MalformedEntryError(
+      `entry is ${bytes.length} bytes, more than the limit of ${maxBytes}`,
+    );
+  }
+  let text: string;
+  try {
+    text = utf8Decoder.decode(bytes);
+  } catch (cause) {
+    throw new MalformedEntryError('entry is not valid UTF-8', undefined, { cause });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new MalformedEntryError(`entry is not JSON: ${(cause as Error).message}`, undefined, {
+      cause,
+    });
+  }
+  assertEntryFields(value);
+  if (!isCanonicalJson(text, value)) {
+    throw new MalformedEntryError('entry bytes are not the RFC 8785 canonical encoding');
+  }
+  return Entry.fromVerifiedParts(value, bytes, hasher.hashLeaf(bytes));
+}
