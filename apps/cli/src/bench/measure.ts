@@ -7,7 +7,7 @@ export interface Measurement {
   readonly perSecond: number;
 }
 
-function collectGarbage(): void {
+export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 

@@ -20,9 +20,9 @@ export function registerBenchCommands(program: Command): void {
     .description('leaf hashing, Merkle appends and chain verification of the ledger core')
     .option('--entries <n>', 'entries in the verified chain', positiveInt, 1_000_000)
     .option('--json', 'print the figures as JSON')
-    .action((options: { entries: number; json?: boolean }) => {
+    .action(async (options: { entries: number; json?: boolean }) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
-      const result = runCoreBench({
+      const result = await runCoreBench({
         entries: options.entries,
         log: options.json ? () => undefined : log,
       });

@@ -12,7 +12,9 @@ const value = fc.letrec((tie) => ({
     fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
     fc.string({ unit: 'binary' }),
     fc.array(tie('json'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), fc.nat().map(String)), tie('json'), { maxKeys: 5 }),
+    fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), fc.nat().map(String)), tie('json'), {
+      maxKeys: 5,
+    }),
   ),
 })).json;
 

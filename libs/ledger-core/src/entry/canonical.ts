@@ -9,7 +9,8 @@ export function jcs(value: unknown): string {
   return text;
 }
 
-function membersSorted(value: unknown): boolean {
+/** True when every object in `value` lists its members in RFC 8785 (UTF-16) order. */
+export function membersSorted(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
   if (Array.isArray(value)) return value.every(membersSorted);
   const keys = Object.keys(value);
@@ -18,14 +19,17 @@ function membersSorted(value: unknown): boolean {
 }
 
 /**
- * True when `text` is exactly the RFC 8785 encoding of `value`, where `value` is
- * JSON.parse(text) and all its numbers are safe integers (assertJsonValue). For such values
- * JCS and JSON.stringify differ only in member order (RFC 8785 §3.2.2.2 serialises strings
- * as ECMAScript does, and integers print alike), so when JSON.stringify reproduces the text
- * and every object's members are in UTF-16 order, the text is canonical. Anything else is
- * decided by the full encoder (e.g. integer-like member names, which JS objects reorder).
+ * RFC 8785 encoding of a value whose numbers are all safe integers (assertJsonValue). For
+ * such values JCS and JSON.stringify differ only in member order (RFC 8785 §3.2.2.2 writes
+ * strings as ECMAScript does, and integers print alike), so when every object's members are
+ * already in UTF-16 order JSON.stringify is used; otherwise (integer-like member names, which
+ * JS objects reorder) the full encoder decides.
  */
+export function canonicalJson(value: unknown): string {
+  return membersSorted(value) ? JSON.stringify(value) : jcs(value);
+}
+
+/** True when `text` is exactly the RFC 8785 encoding of `value` (= JSON.parse(text)). */
 export function isCanonicalJson(text: string, value: unknown): boolean {
-  if (JSON.stringify(value) === text && membersSorted(value)) return true;
-  return jcs(value) === text;
+  return canonicalJson(value) === text;
 }

@@ -1,9 +1,8 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { MalformedEntryError } from '../errors.js';
 import type { TreeHasher } from '../merkle/index.js';
 import { isCanonicalJson } from './canonical.js';
 import { assertEntryFields, Entry, MAX_ENTRY_BYTES } from './entry.js';
-
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes the stored bytes of one entry. MUST reject anything that is not exactly the
@@ -21,12 +20,12 @@ export function decodeEntry(
       `entry is ${bytes.length} bytes, more than the limit of ${maxBytes}`,
     );
   }
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // isAscii / isUtf8 are native validators; latin1 decoding of ASCII is a plain copy.
   let text: string;
-  try {
-    text = utf8Decoder.decode(bytes);
-  } catch (cause) {
-    throw new MalformedEntryError('entry is not valid UTF-8', undefined, { cause });
-  }
+  if (isAscii(buffer)) text = buffer.toString('latin1');
+  else if (isUtf8(buffer)) text = buffer.toString('utf8');
+  else throw new MalformedEntryError('entry is not valid UTF-8');
   let value: unknown;
   try {
     value = JSON.parse(text);

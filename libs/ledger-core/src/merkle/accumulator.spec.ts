@@ -135,6 +135,48 @@ describe(MerkleAccumulator.name, () => {
     });
   });
 
+  describe('appendSubtree()', () => {
+    const leaves = Array.from({ length: 200 }, (_, i) =>
+      RFC9162_SHA256.hashLeaf(new Uint8Array([i, i >> 8])),
+    );
+    const subtreeRoot = (from: number, width: number): Uint8Array => {
+      const acc = new MerkleAccumulator(RFC9162_SHA256);
+      for (let i = from; i < from + width; i++) acc.append(leaves[i]!);
+      return acc.root();
+    };
+
+    it('gives the roots of appending the leaves one by one, for every aligned mix', () => {
+      for (const level of [0, 1, 2, 3, 5]) {
+        const width = 2 ** level;
+        for (let prefix = 0; prefix <= 64; prefix += width) {
+          const oneByOne = new MerkleAccumulator(RFC9162_SHA256);
+          const mixed = new MerkleAccumulator(RFC9162_SHA256);
+          for (let i = 0; i < prefix; i++) {
+            oneByOne.append(leaves[i]!);
+            mixed.append(leaves[i]!);
+          }
+          for (let i = prefix; i < prefix + 2 * width; i++) oneByOne.append(leaves[i]!);
+          mixed.appendSubtree(level, subtreeRoot(prefix, width));
+          mixed.appendSubtree(level, subtreeRoot(prefix + width, width));
+          expect(mixed.size).toBe(oneByOne.size);
+          expect(toHex(mixed.root())).toBe(toHex(oneByOne.root()));
+          mixed.append(leaves[199]!);
+          oneByOne.append(leaves[199]!);
+          expect(toHex(mixed.root())).toBe(toHex(oneByOne.root()));
+        }
+      }
+    });
+
+    it('refuses a subtree that is not aligned or not a hash', () => {
+      const acc = new MerkleAccumulator(RFC9162_SHA256);
+      acc.append(leaves[0]!);
+      expect(() => acc.appendSubtree(1, leaves[1]!)).toThrow(RangeError);
+      expect(() => acc.appendSubtree(0, new Uint8Array(31))).toThrow(RangeError);
+      expect(() => acc.appendSubtree(-1, leaves[1]!)).toThrow();
+      expect(acc.size).toBe(1);
+    });
+  });
+
   describe('fromState()', () => {
     it('resumes at every size 0..8 to the same roots', () => {
       for (let size = 0; size <= 8; size++) {

@@ -86,6 +86,29 @@ export class MerkleAccumulator {
     this.#size = size + 1;
   }
 
+  /**
+   * Appends a whole perfect subtree of 2^level leaves by its root hash, as if its leaves had
+   * been appended one by one (used by verifiers that hash batches in parallel).
+   * @throws RangeError unless size is a multiple of 2^level (the subtree MUST be aligned).
+   */
+  appendSubtree(level: number, rootHash: Uint8Array): void {
+    assertTreeInt(level, 'level');
+    const width = 2 ** level;
+    const size = this.#size;
+    if (level > 52 || size % width !== 0 || size + width > Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(`level: a subtree of 2^${level} leaves cannot start at size ${size}`);
+    }
+    const hashes = this.#hashes;
+    let hash = copyHash(rootHash, 'rootHash', this.#hasher.size);
+    let index = size / width;
+    while (index % 2 === 1) {
+      hash = this.#hasher.hashChildren(hashes.pop()!, hash);
+      index = (index - 1) / 2;
+    }
+    hashes.push(hash);
+    this.#size = size + width;
+  }
+
   /** MTH of the whole tree (RFC 9162 §2.1.1); `emptyRoot()` at size 0. */
   root(): Uint8Array {
     const hashes = this.#hashes;

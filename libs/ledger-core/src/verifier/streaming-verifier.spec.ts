@@ -1,69 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { getSuite, type SigningPrivateKey, type SigningPublicKey } from '@govx/crypto';
-import { formatCheckpoint, type CheckpointPolicy } from '../checkpoint/checkpoint.js';
-import { noteSigner, noteVerifier, signNote } from '../checkpoint/note.js';
-import { createSubmission, type Entry } from '../entry/entry.js';
+import { getSuite } from '@govx/crypto';
+import { createSubmission } from '../entry/entry.js';
 import { LogAppender } from '../entry/log-appender.js';
 import { VerifyReason } from '../errors.js';
 import { rootFromLeafHashes, RFC9162_SHA256 } from '../merkle/index.js';
-import { StreamingVerifier, VerifierUsageError, type KeyResolver } from './streaming-verifier.js';
+import { StreamingVerifier, VerifierUsageError } from './streaming-verifier.js';
+import { buildLog, checkpointNote, keys, policy, signers } from './testonly/log-fixture.js';
 
 const intl = getSuite('intl');
-const sm = getSuite('sm');
-const signers: SigningPrivateKey[] = [
-  intl.generateSigningKey(),
-  sm.generateSigningKey(),
-  intl.generateSigningKey(),
-];
-const keyring = new Map<string, SigningPublicKey>(
-  signers.map((k) => [k.publicKey.keyId, k.publicKey]),
-);
-const keys: KeyResolver = (keyId) => keyring.get(keyId);
-
-const nodes = ['tax', 'land', 'police'].map((operator, i) => ({
-  operator,
-  name: `ledger-${i + 1}.govx.test`,
-  key: intl.generateSigningKey(),
-}));
-const policy: CheckpointPolicy = {
-  origin: 'govx.test/ledger',
-  quorum: 2,
-  cosigners: nodes.map((n) => ({
-    operator: n.operator,
-    verifier: noteVerifier(n.name, n.key.publicKey),
-  })),
-};
-
-function buildLog(n: number): Entry[] {
-  const appender = new LogAppender();
-  const entries: Entry[] = [];
-  for (let i = 0; i < n; i++) {
-    const key = signers[i % signers.length]!;
-    const submission = createSubmission(
-      {
-        type: 'test.event',
-        actor: `dept/d${i % 3}/gateway`,
-        idem: `idem-${i}`,
-        body: { i, note: `entry ${i}` },
-      },
-      key,
-    );
-    entries.push(appender.append(submission, Date.UTC(2026, 10, 25, 10, 0, 0, i)));
-  }
-  return entries;
-}
-
-function checkpointNote(entries: readonly Entry[], size: number, signedBy = [0, 1]): string {
-  const root = rootFromLeafHashes(
-    RFC9162_SHA256,
-    entries.slice(0, size).map((e) => e.leafHash),
-  );
-  const text = formatCheckpoint({ origin: policy.origin, size, root });
-  return signNote(
-    text,
-    signedBy.map((i) => noteSigner(nodes[i]!.name, nodes[i]!.key)),
-  );
-}
 
 function run(entries: readonly Uint8Array[], checkpoints: ReadonlyMap<number, string> = new Map()) {
   const verifier = new StreamingVerifier({ keys, checkpointPolicy: policy });
@@ -205,5 +149,33 @@ describe(StreamingVerifier.name, () => {
     const fast = new StreamingVerifier({ skipSignaturesUnsafe: true });
     for (const b of bytes) fast.pushEntry(b);
     expect(fast.summary()).toMatchObject({ ok: true, size: 40 });
+  });
+
+  it('in chain-only mode checks links and roots, and nothing the bytes say', () => {
+    const chainOnly = () =>
+      new StreamingVerifier({
+        skipSignaturesUnsafe: true,
+        chainOnlyUnsafe: true,
+        checkpointPolicy: policy,
+      });
+    const good = chainOnly();
+    for (const b of bytes) good.pushEntry(b);
+    good.pushCheckpoint(checkpoints.get(40)!);
+    expect(good.summary()).toMatchObject({ ok: true, size: 40, checkpoints: 1 });
+
+    const gap = chainOnly();
+    for (const b of [...bytes.slice(0, 3), ...bytes.slice(4)]) gap.pushEntry(b);
+    expect(gap.firstBad).toMatchObject({ seq: 3, reason: VerifyReason.SeqGap });
+
+    // A changed signature is invisible to the chain check of that entry, and caught by the next link.
+    const text = Buffer.from(bytes[5]!).toString('latin1');
+    const sigAt = text.indexOf('"sig":"') + 7;
+    const forged = Buffer.from(
+      text.slice(0, sigAt) + (text[sigAt] === 'a' ? 'b' : 'a') + text.slice(sigAt + 1),
+      'latin1',
+    );
+    const tampered = chainOnly();
+    for (const b of bytes.map((b, i) => (i === 5 ? forged : b))) tampered.pushEntry(b);
+    expect(tampered.firstBad).toMatchObject({ seq: 6, reason: VerifyReason.BrokenChain });
   });
 });

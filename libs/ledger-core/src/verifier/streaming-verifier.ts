@@ -2,20 +2,14 @@
 // it checks every link, signature and cosigned root in O(log n) memory, and reports the
 // first bad seq with a reason. Auditors, witnesses and `govx audit verify` all use it.
 import { toHex, type SigningPublicKey } from '@govx/crypto';
-import {
-  verifyCheckpoint,
-  type Checkpoint,
-  type CheckpointPolicy,
-} from '../checkpoint/checkpoint.js';
-import { decodeEntry } from '../entry/decode.js';
-import {
-  GENESIS_PREV,
-  MAX_ENTRY_BYTES,
-  verifySubmissionSignature,
-  type Entry,
-} from '../entry/entry.js';
-import { LedgerError, VerifyReason } from '../errors.js';
-import { MerkleAccumulator, RFC9162_SHA256, type TreeHasher } from '../merkle/index.js';
+import type { CheckpointPolicy } from '../checkpoint/checkpoint.js';
+import { MAX_ENTRY_BYTES, verifySubmissionSignature, type Entry } from '../entry/entry.js';
+import { VerifyReason } from '../errors.js';
+import { RFC9162_SHA256, type TreeHasher } from '../merkle/index.js';
+import { readEntry, type ReadEntry } from './read-entry.js';
+import { VerifierState, type VerifierSummary, type VerifyFailure } from './verifier-state.js';
+
+export { VerifierUsageError, type VerifierSummary, type VerifyFailure } from './verifier-state.js';
 
 /** The key registered under `keyId` and valid at `seq`, or undefined. */
 export type KeyResolver = (keyId: string, seq: number) => SigningPublicKey | undefined;
@@ -28,53 +22,40 @@ export type VerifierOptions = {
   /** Called after each entry passes, e.g. to apply key registrations to the resolver. */
   readonly onEntry?: (entry: Entry) => void;
 } & (
-  | { readonly keys: KeyResolver; readonly skipSignaturesUnsafe?: never }
+  | {
+      readonly keys: KeyResolver;
+      readonly skipSignaturesUnsafe?: never;
+      readonly chainOnlyUnsafe?: never;
+    }
   /** Hash, chain and Merkle checks only: for a fast first pass, never for a final verdict. */
-  | { readonly keys?: never; readonly skipSignaturesUnsafe: true }
+  | {
+      readonly keys?: never;
+      readonly skipSignaturesUnsafe: true;
+      readonly chainOnlyUnsafe?: boolean;
+    }
 );
-
-export interface VerifyFailure {
-  /** The first entry found bad (for a root mismatch: the last entry the checkpoint covers). */
-  readonly seq: number;
-  readonly reason: VerifyReason;
-  readonly message: string;
-}
-
-export interface VerifierSummary {
-  readonly ok: boolean;
-  /** Entries that passed every check. */
-  readonly entries: number;
-  readonly size: number;
-  readonly root: string;
-  readonly checkpoints: number;
-  readonly lastCheckpoint: Checkpoint | null;
-  readonly firstBad: VerifyFailure | null;
-}
-
-/** Thrown for misuse of the verifier by its caller (not a fault of the log). */
-export class VerifierUsageError extends LedgerError {}
+/**
+ * `chainOnlyUnsafe` (with skipSignaturesUnsafe): integrity only. Reads seq and prev by the
+ * canonical layout (readChainFieldsUnsafe) and checks the hash chain and the Merkle roots
+ * against checkpoints, without decoding entries: it proves the bytes are the ones cosigned,
+ * not that they are well-formed entries.
+ */
 
 export class StreamingVerifier {
   private readonly hasher: TreeHasher;
-  private readonly tree: MerkleAccumulator;
-  private prevHex = GENESIS_PREV;
-  private failure: VerifyFailure | null = null;
-  private checkpointsVerified = 0;
-  private lastCheckpoint: Checkpoint | null = null;
-  /** Checkpoints ahead of the entries, by ascending size (normally zero or one). */
-  private readonly pending: Checkpoint[] = [];
+  private readonly state: VerifierState;
 
   constructor(private readonly options: VerifierOptions) {
     this.hasher = options.hasher ?? RFC9162_SHA256;
-    this.tree = new MerkleAccumulator(this.hasher);
+    this.state = new VerifierState(this.hasher, options.checkpointPolicy);
   }
 
   get size(): number {
-    return this.tree.size;
+    return this.state.size;
   }
 
   get firstBad(): VerifyFailure | null {
-    return this.failure;
+    return this.state.failure;
   }
 
   /**
@@ -82,45 +63,54 @@ export class StreamingVerifier {
    * after a failure every later call returns that first failure unchanged.
    */
   pushEntry(bytes: Uint8Array): VerifyFailure | null {
-    if (this.failure) return this.failure;
-    const seq = this.tree.size;
-    let entry: Entry;
+    const state = this.state;
+    if (state.failure) return state.failure;
+    const seq = state.size;
+    let read: ReadEntry;
     try {
-      entry = decodeEntry(bytes, this.hasher, this.options.maxEntryBytes ?? MAX_ENTRY_BYTES);
+      read = readEntry(
+        bytes,
+        this.hasher,
+        this.options.maxEntryBytes ?? MAX_ENTRY_BYTES,
+        this.options.chainOnlyUnsafe === true,
+      );
     } catch (e) {
-      return this.fail(seq, VerifyReason.MalformedEntry, (e as Error).message);
+      return state.fail(seq, VerifyReason.MalformedEntry, (e as Error).message);
     }
-    if (entry.seq !== seq) {
-      return this.fail(seq, VerifyReason.SeqGap, `expected entry ${seq}, found seq ${entry.seq}`);
+    if (read.seq !== seq) {
+      return state.fail(seq, VerifyReason.SeqGap, `expected entry ${seq}, found seq ${read.seq}`);
     }
-    if (entry.prev !== this.prevHex) {
-      return this.fail(
+    if (read.prev !== state.tip) {
+      return state.fail(
         seq,
         VerifyReason.BrokenChain,
-        `prev is ${entry.prev}, expected ${this.prevHex}`,
+        `prev is ${read.prev}, expected ${state.tip}`,
       );
     }
-    if (this.options.keys) {
+    const entry = read.entry;
+    if (this.options.keys && entry) {
       const key = this.options.keys(entry.fields.keyId, seq);
       if (!key) {
-        return this.fail(
+        return state.fail(
           seq,
           VerifyReason.UnknownKey,
           `key ${entry.fields.keyId} is not valid at seq ${seq}`,
         );
       }
       if (!verifySubmissionSignature(entry.fields, key)) {
-        return this.fail(
+        return state.fail(
           seq,
           VerifyReason.BadSignature,
           `signature by ${entry.fields.keyId} does not verify`,
         );
       }
     }
-    this.tree.append(entry.leafHash);
-    this.prevHex = entry.leafHashHex;
-    this.options.onEntry?.(entry);
-    return this.checkPending();
+    const failure = state.appendLeaf(
+      read.leafHash,
+      entry ? entry.leafHashHex : toHex(read.leafHash),
+    );
+    if (entry) this.options.onEntry?.(entry);
+    return failure;
   }
 
   /**
@@ -129,59 +119,10 @@ export class StreamingVerifier {
    * that takes the log past its size.
    */
   pushCheckpoint(note: string): VerifyFailure | null {
-    if (this.failure) return this.failure;
-    const policy = this.options.checkpointPolicy;
-    if (!policy) throw new VerifierUsageError('checkpoints need a checkpointPolicy');
-    let checkpoint: Checkpoint;
-    try {
-      checkpoint = verifyCheckpoint(note, policy).checkpoint;
-    } catch (e) {
-      return this.fail(this.tree.size, VerifyReason.BadCheckpoint, (e as Error).message);
-    }
-    if (checkpoint.size < this.tree.size) {
-      throw new VerifierUsageError(
-        `checkpoint for size ${checkpoint.size} fed after entry ${this.tree.size - 1}; feed it earlier`,
-      );
-    }
-    const at = this.pending.findIndex((p) => p.size > checkpoint.size);
-    this.pending.splice(at < 0 ? this.pending.length : at, 0, checkpoint);
-    return this.checkPending();
-  }
-
-  private checkPending(): VerifyFailure | null {
-    while (this.pending.length > 0 && this.pending[0]!.size === this.tree.size) {
-      const checkpoint = this.pending.shift()!;
-      const root = toHex(this.tree.root());
-      const cosigned = toHex(checkpoint.root);
-      if (root !== cosigned) {
-        const from = this.lastCheckpoint ? this.lastCheckpoint.size : 0;
-        return this.fail(
-          Math.max(0, checkpoint.size - 1),
-          VerifyReason.RootMismatch,
-          `root of entries [0, ${checkpoint.size}) is ${root}, the cosigned checkpoint says ${cosigned}` +
-            ` (the difference lies in entries [${from}, ${checkpoint.size}))`,
-        );
-      }
-      this.checkpointsVerified++;
-      this.lastCheckpoint = checkpoint;
-    }
-    return null;
-  }
-
-  private fail(seq: number, reason: VerifyReason, message: string): VerifyFailure {
-    this.failure = { seq, reason, message };
-    return this.failure;
+    return this.state.addCheckpoint(note);
   }
 
   summary(): VerifierSummary {
-    return {
-      ok: this.failure === null,
-      entries: this.tree.size,
-      size: this.tree.size,
-      root: toHex(this.tree.root()),
-      checkpoints: this.checkpointsVerified,
-      lastCheckpoint: this.lastCheckpoint,
-      firstBad: this.failure,
-    };
+    return this.state.summary();
   }
 }
