@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { printCoreBench, runCoreBench } from '../bench/core.bench.js';
+import { runCryptoBench } from '../bench/crypto.bench.js';
+import { formatRate } from '../bench/measure.js';
 import { ExitCode } from '../exit-code.js';
 
 function positiveInt(value: string): number {
@@ -29,5 +31,20 @@ export function registerBenchCommands(program: Command): void {
       if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else printCoreBench(result, (line) => void process.stdout.write(`${line}\n`));
       process.exitCode = result.verifyChain.ok ? ExitCode.Ok : ExitCode.Failed;
+    });
+  bench
+    .command('crypto')
+    .description('signatures, hashes and sealing of both suites, against raw node:crypto')
+    .option('--ops <n>', 'operations per Ed25519 row (SM2 rows run a quarter)', positiveInt, 20_000)
+    .option('--json', 'print the figures as JSON')
+    .action((options: { ops: number; json?: boolean }) => {
+      const result = runCryptoBench(options.ops);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      for (const m of result.rows) {
+        process.stdout.write(`  ${m.name.padEnd(50)} ${formatRate(m.perSecond).padStart(12)} /s\n`);
+      }
     });
 }
