@@ -1,0 +1,141 @@
+// A local cluster of ledger nodes as separate processes, each with its own PostgreSQL
+// database, on a given NATS cluster: what `govx up` runs and what the tests exercise.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getSuite } from '@govx/crypto';
+import { verifierKeyString } from '@govx/ledger-core';
+import { freePort } from './free-port.js';
+
+const LEDGER_MAIN = fileURLToPath(new URL('../../../ledger/dist/main.js', import.meta.url));
+
+export interface LocalLedgerOptions {
+  readonly dir: string;
+  readonly natsServers: readonly string[];
+  /** Server URL without database, e.g. postgres://postgres@127.0.0.1:5432 */
+  readonly postgresUrl: string;
+  /** Databases are `${databasePrefix}_${i}`. */
+  readonly databasePrefix: string;
+  readonly nodes?: number;
+  readonly quorum?: number;
+  readonly replicas?: number;
+  readonly origin?: string;
+  /** Entry signers the ledger accepts (until the key registry of issue #5). */
+  readonly keys: readonly { readonly actor: string; readonly publicKeyPem: string }[];
+  readonly checkpoint?: { readonly everyEntries: number; readonly everyMs: number };
+  readonly operators?: readonly string[];
+  /** Where each node's log goes; default: a file per node in dir. */
+  readonly inheritOutput?: boolean;
+}
+
+export interface LocalLedgerNode {
+  readonly id: string;
+  readonly configPath: string;
+  readonly url: string;
+  readonly database: string;
+  process: ChildProcess | null;
+}
+
+const DEFAULT_OPERATORS = [
+  'dept/public-security',
+  'dept/natural-resources',
+  'dept/taxation',
+  'dept/human-resources',
+  'dept/ndrc',
+];
+
+export class LocalLedgerCluster {
+  private constructor(
+    readonly nodes: LocalLedgerNode[],
+    private readonly options: LocalLedgerOptions,
+  ) {}
+
+  static async start(options: LocalLedgerOptions): Promise<LocalLedgerCluster> {
+    const count = options.nodes ?? 3;
+    const operators = options.operators ?? DEFAULT_OPERATORS;
+    mkdirSync(options.dir, { recursive: true });
+    const identities = Array.from({ length: count }, (_, i) => {
+      const key = getSuite('intl').generateSigningKey();
+      const noteName = `ledger-${i + 1}.govx.local`;
+      return {
+        id: `ledger-${i + 1}`,
+        operator: operators[i % operators.length]!,
+        noteName,
+        key,
+        vkey: verifierKeyString(noteName, key.publicKey),
+      };
+    });
+    const nodes: LocalLedgerNode[] = [];
+    for (const [i, me] of identities.entries()) {
+      const keyFile = join(options.dir, `${me.id}.key.pem`);
+      writeFileSync(keyFile, me.key.toPem(), { mode: 0o600 });
+      const port = await freePort();
+      const database = `${options.databasePrefix}_${i + 1}`;
+      const config = {
+        node: { id: me.id, operator: me.operator, noteName: me.noteName, keyFile },
+        origin: options.origin ?? 'govx.local/ledger',
+        nats: { servers: options.natsServers, replicas: options.replicas ?? 3 },
+        database: { url: `${options.postgresUrl}/${database}`, createDatabase: true },
+        http: { host: '127.0.0.1', port },
+        cluster: {
+          quorum: options.quorum ?? 2,
+          nodes: identities.map((n) => ({ id: n.id, operator: n.operator, vkey: n.vkey })),
+        },
+        keys: options.keys,
+        checkpoint: options.checkpoint ?? { everyEntries: 1000, everyMs: 1000 },
+      };
+      const configPath = join(options.dir, `${me.id}.json`);
+      writeFileSync(configPath, JSON.stringify(config, null, 2));
+      nodes.push({
+        id: me.id,
+        configPath,
+        url: `http://127.0.0.1:${port}`,
+        database,
+        process: null,
+      });
+    }
+    const cluster = new LocalLedgerCluster(nodes, options);
+    await Promise.all(nodes.map((_, i) => cluster.startNode(i)));
+    return cluster;
+  }
+
+  /** Starts node i (again) and waits until its /health answers. */
+  async startNode(i: number): Promise<void> {
+    const node = this.nodes[i]!;
+    const out = this.options.inheritOutput ? 'inherit' : 'ignore';
+    const child = spawn(process.execPath, [LEDGER_MAIN, '--config', node.configPath], {
+      stdio: ['ignore', out, out],
+    });
+    node.process = child;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null)
+        throw new Error(`${node.id} exited with code ${child.exitCode} during start`);
+      try {
+        const res = await fetch(`${node.url}/health`);
+        if (res.status === 200 || res.status === 503) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${node.id} did not answer /health within 60 s`);
+  }
+
+  /** Stops node i by PID (SIGKILL by default: a crash) and waits for it to exit. */
+  async stopNode(i: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.nodes[i]!.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(force);
+    this.nodes[i]!.process = null;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((_, i) => this.stopNode(i, 'SIGTERM')));
+  }
+}

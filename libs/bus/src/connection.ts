@@ -1,0 +1,35 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+export interface BusConnectionOptions {
+  /** nats://host:port URLs; the client tries them in random order and learns the rest. */
+  servers: readonly string[];
+  /** Connection name shown in the server's monitoring (e.g. `govx-ledger-1`). */
+  name: string;
+  user?: string;
+  pass?: string;
+  token?: string;
+}
+
+/** Wait between reconnect attempts to one server. */
+export const RECONNECT_TIME_WAIT_MS = 250;
+
+/**
+ * Connects to NATS and never gives up: the first connect waits until some server answers,
+ * and a lost connection reconnects forever (every ~250 ms per server). Close it with
+ * `drain()` or `close()`.
+ */
+export async function connectBus(options: BusConnectionOptions): Promise<NatsConnection> {
+  if (options.servers.length === 0) throw new RangeError('servers must name at least one server');
+  if (options.name === '') throw new RangeError('name must not be empty');
+  return connect({
+    servers: [...options.servers],
+    name: options.name,
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    ...(options.pass !== undefined ? { pass: options.pass } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: RECONNECT_TIME_WAIT_MS,
+    reconnectJitter: 100,
+    waitOnFirstConnect: true,
+  });
+}

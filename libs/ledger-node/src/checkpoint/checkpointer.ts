@@ -1,0 +1,234 @@
+// Checkpoints: every N entries, and after T ms of quiet at the tip, each node signs a C2SP
+// checkpoint of its stored log and broadcasts the signature line; the others check it
+// against their own root (a mismatch is a fork: alarm) and add their own. A checkpoint is
+// final, and stored, when nodes of a quorum of distinct operators signed the same root.
+import { LedgerSubjects, type NatsConnection } from '@govx/bus';
+import {
+  formatCheckpoint,
+  NoteError,
+  openNote,
+  verifyCheckpoint,
+  type CheckpointPolicy,
+  type NoteSigner,
+  type NoteVerifier,
+} from '@govx/ledger-core';
+import type { LedgerStore } from '@govx/persistence';
+import type { Subscription } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import type { LedgerMetrics } from '../node/ledger-metrics.js';
+import { AlarmKind, type NodeHealth } from '../node/node-health.js';
+
+export interface CosignMessage {
+  readonly size: number;
+  readonly root: string;
+  /** The signer's note signature line, `— name base64\n`. */
+  readonly line: string;
+}
+
+export interface CheckpointerOptions {
+  readonly origin: string;
+  readonly everyEntries: number;
+  readonly everyMs: number;
+  readonly signer: NoteSigner;
+  readonly policy: CheckpointPolicy;
+}
+
+/** Sizes whose signatures are still collected; older ones are dropped. */
+const OPEN_SIZES = 64;
+
+export class Checkpointer {
+  private readonly lines = new Map<number, Map<string, string>>();
+  private readonly texts = new Map<number, string>();
+  private readonly proposals = new Set<number>();
+  private readonly answered = new Set<string>();
+  private lastSigned = 0;
+  private lastFinal = 0;
+  private stored = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private subscription: Subscription | null = null;
+  private work: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly store: LedgerStore,
+    private readonly health: NodeHealth,
+    private readonly metrics: LedgerMetrics,
+    private readonly logger: Logger,
+    private readonly options: CheckpointerOptions,
+  ) {}
+
+  async start(storedSize: number): Promise<void> {
+    this.stored = storedSize;
+    const latest = await this.store.latestCheckpoint({ final: true });
+    this.lastFinal = latest?.size ?? 0;
+    this.lastSigned = this.lastFinal;
+    this.metrics.lastCheckpoint.set(this.lastFinal);
+    this.subscription = this.nc.subscribe(LedgerSubjects.Cosign, {
+      callback: (error, msg) => {
+        if (error) return;
+        try {
+          const message = msg.json<CosignMessage>();
+          this.enqueue(() => this.onCosign(message));
+        } catch {
+          this.logger.warn('ignored a malformed cosign message');
+        }
+      },
+    });
+    this.timer = setInterval(() => this.enqueue(() => this.onQuiet()), this.options.everyMs);
+  }
+
+  stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.subscription?.unsubscribe();
+    return this.work;
+  }
+
+  /** The witness stored up to `size`. */
+  onStored(size: number): void {
+    this.stored = size;
+    this.enqueue(async () => {
+      const every = this.options.everyEntries;
+      for (let s = (Math.floor(this.lastSigned / every) + 1) * every; s <= size; s += every)
+        await this.sign(s);
+      for (const s of [...this.proposals].filter((p) => p <= size).sort((a, b) => a - b)) {
+        this.proposals.delete(s);
+        await this.sign(s);
+      }
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.work = this.work
+      .then(task)
+      .catch((e: unknown) => this.logger.error({ err: e }, 'checkpoint work failed'));
+  }
+
+  private async onQuiet(): Promise<void> {
+    if (this.stored > this.lastSigned && this.stored > this.lastFinal) await this.sign(this.stored);
+  }
+
+  private async textAt(size: number): Promise<string> {
+    let text = this.texts.get(size);
+    if (text === undefined) {
+      text = formatCheckpoint({
+        origin: this.options.origin,
+        size,
+        root: await this.store.rootAt(size),
+      });
+      this.texts.set(size, text);
+    }
+    return text;
+  }
+
+  private async sign(size: number): Promise<void> {
+    if (size === 0 || this.health.halted || this.lines.get(size)?.has(this.options.signer.name))
+      return;
+    const text = await this.textAt(size);
+    const signature = Buffer.from(this.options.signer.sign(text));
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(this.options.signer.keyHash);
+    const line = `\u2014 ${this.options.signer.name} ${Buffer.concat([prefix, signature]).toString('base64')}\n`;
+    this.lastSigned = Math.max(this.lastSigned, size);
+    this.publish(size, text, line);
+    await this.collect(size, this.options.signer.name, line);
+  }
+
+  private publish(size: number, text: string, line: string): void {
+    const root = text.split('\n')[2]!;
+    const message: CosignMessage = { size, root, line };
+    this.nc.publish(LedgerSubjects.Cosign, JSON.stringify(message));
+  }
+
+  private async onCosign(message: CosignMessage): Promise<void> {
+    if (!Number.isSafeInteger(message.size) || message.size < 1 || typeof message.line !== 'string')
+      return;
+    const name = /^\u2014 (\S+) /u.exec(message.line)?.[1];
+    const verifier = this.options.policy.cosigners.find((c) => c.verifier.name === name)?.verifier;
+    if (!name || !verifier || name === this.options.signer.name) return;
+    if (message.size > this.stored) {
+      // Not there yet: keep the line and sign this size when the witness reaches it.
+      this.proposals.add(message.size);
+      this.pendingLines(message.size).set(name, message.line);
+      return;
+    }
+    const text = await this.textAt(message.size);
+    if (!this.verifies(verifier, text, message)) return;
+    await this.collect(message.size, name, message.line);
+    const own = this.lines.get(message.size)?.get(this.options.signer.name);
+    if (!own) await this.sign(message.size);
+    else if (!this.answered.has(`${message.size}:${name}`)) {
+      // The sender may have missed our signature (it was catching up): send it once more.
+      this.answered.add(`${message.size}:${name}`);
+      this.publish(message.size, text, own);
+    }
+  }
+
+  private verifies(verifier: NoteVerifier, text: string, message: CosignMessage): boolean {
+    try {
+      openNote(`${text}\n${message.line}`, [verifier]);
+      return true;
+    } catch (e) {
+      if (!(e instanceof NoteError)) throw e;
+      const ours = text.split('\n')[2];
+      this.health.raise(
+        AlarmKind.RootMismatch,
+        `${verifier.name} signed size ${message.size} with root ${message.root}; this node's root is ${ours}`,
+        message.size - 1,
+      );
+      return false;
+    }
+  }
+
+  private pendingLines(size: number): Map<string, string> {
+    let lines = this.lines.get(size);
+    if (!lines) {
+      lines = new Map();
+      this.lines.set(size, lines);
+      for (const old of [...this.lines.keys()]
+        .sort((a, b) => a - b)
+        .slice(0, Math.max(0, this.lines.size - OPEN_SIZES))) {
+        this.lines.delete(old);
+        this.texts.delete(old);
+      }
+    }
+    return lines;
+  }
+
+  private async collect(size: number, name: string, line: string): Promise<void> {
+    const lines = this.pendingLines(size);
+    lines.set(name, line);
+    const text = await this.textAt(size);
+    // Lines kept while this node was behind are checked now that it has the root.
+    for (const [other, pendingLine] of lines) {
+      if (other === name || other === this.options.signer.name) continue;
+      const verifier = this.options.policy.cosigners.find(
+        (c) => c.verifier.name === other,
+      )?.verifier;
+      if (!verifier || !this.verifies(verifier, text, { size, root: '', line: pendingLine }))
+        lines.delete(other);
+    }
+    const note = `${text}\n${[...lines.values()].join('')}`;
+    let final = false;
+    let signers: string[] = [];
+    try {
+      const verified = verifyCheckpoint(note, this.options.policy);
+      final = true;
+      signers = verified.signatures.map((s) => s.name);
+    } catch (e) {
+      if (!(e instanceof NoteError)) throw e;
+    }
+    if (!final) return;
+    const root = Buffer.from(text.split('\n')[2]!, 'base64');
+    await this.store.saveCheckpoint({
+      size,
+      root: new Uint8Array(root),
+      note,
+      final: true,
+      signers,
+    });
+    if (size > this.lastFinal) {
+      this.lastFinal = size;
+      this.metrics.lastCheckpoint.set(size);
+    }
+  }
+}

@@ -1,0 +1,297 @@
+// The sequencer: places checked submissions on the tip of the log and appends them to the
+// replicated stream, each append conditional on the expected last sequence (so concurrent
+// sequencers on other nodes can never fork the chain: the loser re-reads the tip and
+// retries). A submitter gets its receipt only once a quorum of nodes stored the entry.
+import { createHash } from 'node:crypto';
+import {
+  publishEntries,
+  readStreamMessage,
+  TransientBusError,
+  WrongLastSequenceError,
+  type JetStreamClient,
+  type NatsConnection,
+} from '@govx/bus';
+import { toHex } from '@govx/crypto';
+import {
+  decodeEntry,
+  Entry,
+  signedMessage,
+  type Submission,
+  type TreeHasher,
+} from '@govx/ledger-core';
+import type { LedgerStore } from '@govx/persistence';
+import type { Logger } from 'pino';
+import type { LedgerMetrics } from '../node/ledger-metrics.js';
+import type { NodeHealth } from '../node/node-health.js';
+import type { VerifiedTip, Witness } from '../witness/witness.js';
+import type { DurabilityTracker } from './durability-tracker.js';
+import { SubmissionError, SubmissionErrorCode } from './submission-error.js';
+
+export interface Receipt {
+  readonly seq: number;
+  readonly leafHash: string;
+  readonly time: string;
+  readonly actor: string;
+  readonly idem: string;
+  /** True when this answers a resubmission: the receipt of the first one. */
+  readonly duplicate: boolean;
+}
+
+interface Pending {
+  readonly submission: Submission;
+  readonly key: string;
+  readonly msgId: string;
+  readonly signed: string;
+  readonly started: number;
+  readonly promise: Promise<Receipt>;
+  resolve(receipt: Receipt): void;
+  reject(error: Error): void;
+}
+
+export interface SequencerOptions {
+  readonly hasher: TreeHasher;
+  readonly maxBatch: number;
+  readonly ackTimeoutMs: number;
+}
+
+const RETRY_BACKOFF_MS = 100;
+const CATCH_UP_TIMEOUT_MS = 5_000;
+
+/** JetStream message id of a submission: one per (actor, idempotency key). */
+export function submissionMsgId(actor: string, idem: string): string {
+  return createHash('sha256').update(`${actor}\n${idem}`).digest('hex');
+}
+
+export class Sequencer {
+  private readonly queue: Pending[] = [];
+  private readonly byKey = new Map<string, Pending>();
+  private running = false;
+  /** The tip after our own last append, when it is ahead of what the witness verified. */
+  private ownTip: VerifiedTip | null = null;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly store: LedgerStore,
+    private readonly witness: Witness,
+    private readonly durability: DurabilityTracker,
+    private readonly health: NodeHealth,
+    private readonly metrics: LedgerMetrics,
+    private readonly logger: Logger,
+    private readonly options: SequencerOptions,
+  ) {}
+
+  /** Appends a checked submission; resolves with its receipt once it is quorum-durable. */
+  async submit(submission: Submission): Promise<Receipt> {
+    if (this.health.halted)
+      throw new SubmissionError(
+        SubmissionErrorCode.Halted,
+        'this ledger node halted after an alarm',
+      );
+    const key = `${submission.actor}\n${submission.idem}`;
+    const signed = Buffer.from(signedMessage(submission)).toString('utf8');
+    const queued = this.byKey.get(key);
+    if (queued) {
+      if (queued.signed !== signed) throw this.conflict(submission);
+      return queued.promise;
+    }
+    const existing = await this.store.findByIdem(submission.actor, submission.idem);
+    if (existing) {
+      const first = decodeEntry(existing.bytes, this.options.hasher);
+      if (Buffer.from(signedMessage(first.fields)).toString('utf8') !== signed)
+        throw this.conflict(submission);
+      await this.durable(existing.seq);
+      return {
+        seq: existing.seq,
+        leafHash: toHex(existing.leafHash),
+        time: existing.time,
+        actor: existing.actor,
+        idem: existing.idem,
+        duplicate: true,
+      };
+    }
+    let resolve!: (r: Receipt) => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<Receipt>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const pending: Pending = {
+      submission,
+      key,
+      msgId: submissionMsgId(submission.actor, submission.idem),
+      signed,
+      started: performance.now(),
+      promise,
+      resolve,
+      reject,
+    };
+    this.byKey.set(key, pending);
+    void promise.finally(() => this.byKey.delete(key)).catch(() => undefined);
+    this.queue.push(pending);
+    this.kick();
+    return promise;
+  }
+
+  private conflict(submission: Submission): SubmissionError {
+    return new SubmissionError(
+      SubmissionErrorCode.IdempotencyConflict,
+      `idempotency key ${submission.idem} of ${submission.actor} was already used for a different submission`,
+      'idem',
+    );
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.run().finally(() => {
+      this.running = false;
+      if (this.queue.length > 0 && !this.health.halted) this.kick();
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.queue.length > 0) {
+      if (this.health.halted) {
+        for (const p of this.queue.splice(0))
+          p.reject(
+            new SubmissionError(
+              SubmissionErrorCode.Halted,
+              'this ledger node halted after an alarm',
+            ),
+          );
+        return;
+      }
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      try {
+        const rest = await this.append(batch);
+        this.queue.unshift(...rest);
+      } catch (e) {
+        this.logger.error({ err: e }, 'append failed');
+        for (const p of batch)
+          p.reject(
+            new SubmissionError(
+              SubmissionErrorCode.Unavailable,
+              `the ledger stream is unavailable: ${(e as Error).message}`,
+            ),
+          );
+      }
+    }
+  }
+
+  private base(): VerifiedTip {
+    const verified = this.witness.tip;
+    return this.ownTip && this.ownTip.size > verified.size ? this.ownTip : verified;
+  }
+
+  /** Places and publishes one batch; returns the submissions to try again (in order). */
+  private async append(batch: Pending[]): Promise<Pending[]> {
+    const base = this.base();
+    let prev = base.tip;
+    let lastTime = base.lastTime;
+    const entries = batch.map((p, i) => {
+      lastTime = Math.max(Date.now(), lastTime);
+      const entry = Entry.place(
+        p.submission,
+        { seq: base.size + i, prev, time: new Date(lastTime).toISOString() },
+        this.options.hasher,
+      );
+      prev = entry.leafHashHex;
+      return entry;
+    });
+    const { published, error } = await publishEntries(
+      this.js,
+      entries.map((e, i) => ({ bytes: e.bytes, msgId: batch[i]!.msgId })),
+      base.size,
+    );
+    let appended = 0;
+    for (const [i, result] of published.entries()) {
+      const pending = batch[i]!;
+      if (result.duplicate) {
+        // Appended before (a retry, or the same key from another node): answer with the first.
+        void this.receiptOf(result.streamSeq - 1, true).then(pending.resolve, pending.reject);
+        break;
+      }
+      const entry = entries[i]!;
+      appended++;
+      this.ownTip = {
+        size: entry.seq + 1,
+        tip: entry.leafHashHex,
+        lastTime: Date.parse(entry.fields.time),
+      };
+      void this.durable(entry.seq).then(() => {
+        this.metrics.appended.inc();
+        this.metrics.ackLatency.observe((performance.now() - pending.started) / 1000);
+        pending.resolve({
+          seq: entry.seq,
+          leafHash: entry.leafHashHex,
+          time: entry.fields.time,
+          actor: entry.fields.actor,
+          idem: entry.fields.idem,
+          duplicate: false,
+        });
+      }, pending.reject);
+    }
+    this.metrics.batchSize.observe(appended);
+    const settled = published.length > appended ? appended + 1 : appended;
+    const rest = batch.slice(settled);
+    if (appended < published.length) this.ownTip = null; // a duplicate: the chain we placed after it is void
+    if (error instanceof WrongLastSequenceError) {
+      this.metrics.conflicts.inc();
+      this.ownTip = null;
+      await Promise.race([
+        this.witness.waitForVerified(error.lastSeq ?? base.size + 1),
+        delay(CATCH_UP_TIMEOUT_MS),
+      ]);
+    } else if (error instanceof TransientBusError) {
+      this.ownTip = null;
+      await delay(RETRY_BACKOFF_MS);
+    } else if (error) {
+      throw error;
+    }
+    return rest;
+  }
+
+  /** Resolves when entry `seq` is stored by a quorum, or rejects after the ack timeout. */
+  private durable(seq: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new SubmissionError(
+              SubmissionErrorCode.Timeout,
+              `entry ${seq} is appended but not yet stored by a quorum; resubmit with the same idempotency key for its receipt`,
+            ),
+          ),
+        this.options.ackTimeoutMs,
+      );
+    });
+    return Promise.race([this.durability.waitFor(seq + 1), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
+  }
+
+  private async receiptOf(seq: number, duplicate: boolean): Promise<Receipt> {
+    await this.durable(seq);
+    const message = await readStreamMessage(this.nc, seq + 1);
+    if (!message)
+      throw new SubmissionError(
+        SubmissionErrorCode.Unavailable,
+        `entry ${seq} cannot be read back`,
+      );
+    const entry = decodeEntry(message.data, this.options.hasher);
+    return {
+      seq,
+      leafHash: entry.leafHashHex,
+      time: entry.fields.time,
+      actor: entry.fields.actor,
+      idem: entry.fields.idem,
+      duplicate,
+    };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
