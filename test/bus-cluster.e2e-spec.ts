@@ -2,7 +2,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import {
-  BusError,
   connectBus,
   consumeLedger,
   ensureLedgerStream,
@@ -55,7 +54,11 @@ async function retryTransient<T>(fn: () => Promise<T>, forMs = 30_000): Promise<
 }
 
 /** Polls until `check` returns true or the deadline passes (then fails with `what`). */
-async function eventually(what: string, check: () => Promise<boolean>, forMs = 30_000): Promise<void> {
+async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  forMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + forMs;
   while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
@@ -78,15 +81,22 @@ async function leaderIndex(): Promise<number> {
 async function allReplicasCurrent(): Promise<boolean> {
   const info = await jsm.streams.info(LEDGER_STREAM);
   const replicas = info.cluster?.replicas ?? [];
-  return info.cluster?.leader !== undefined && replicas.length === 2 && replicas.every((r) => r.current);
+  return (
+    info.cluster?.leader !== undefined && replicas.length === 2 && replicas.every((r) => r.current)
+  );
 }
 
 /** Stream state as server i's own store holds it (monitoring /jsz, not the leader's view). */
-async function localState(i: number): Promise<{ messages: number; first_seq: number; last_seq: number } | null> {
+async function localState(
+  i: number,
+): Promise<{ messages: number; first_seq: number; last_seq: number } | null> {
   const res = await fetch(`${cluster.monitorUrls[i]}/jsz?streams=true`);
   const body = (await res.json()) as {
     account_details?: {
-      stream_detail?: { name: string; state: { messages: number; first_seq: number; last_seq: number } }[];
+      stream_detail?: {
+        name: string;
+        state: { messages: number; first_seq: number; last_seq: number };
+      }[];
     }[];
   };
   const streams = body.account_details?.flatMap((a) => a.stream_detail ?? []) ?? [];
@@ -95,7 +105,11 @@ async function localState(i: number): Promise<{ messages: number; first_seq: num
 
 describe('ensureLedgerStream()', () => {
   it('refuses an existing stream that allows delete and purge, and leaves it unchanged', async () => {
-    await jsm.streams.add({ name: LEDGER_STREAM, subjects: [LedgerSubjects.Entries], num_replicas: 3 });
+    await jsm.streams.add({
+      name: LEDGER_STREAM,
+      subjects: [LedgerSubjects.Entries],
+      num_replicas: 3,
+    });
     const err = await ensureLedgerStream(nc, { replicas: 3 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LedgerStreamMismatchError);
     const differences = (err as LedgerStreamMismatchError).differences.join('\n');
@@ -141,19 +155,29 @@ describe('ensureLedgerStream()', () => {
   it('refuses the existing stream when the replicas differ', async () => {
     const err = await ensureLedgerStream(nc, { replicas: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LedgerStreamMismatchError);
-    expect((err as LedgerStreamMismatchError).differences).toEqual(['num_replicas is 3, expected 1']);
+    expect((err as LedgerStreamMismatchError).differences).toEqual([
+      'num_replicas is 3, expected 1',
+    ]);
     expect((await jsm.streams.info(LEDGER_STREAM)).config.num_replicas).toBe(3);
   });
 
   it('leaves a stream on which deleting a message and purging are refused', async () => {
-    const first = await publishEntry(js, bytes('genesis'), { msgId: 'genesis', expectedLastStreamSeq: 0 });
+    const first = await publishEntry(js, bytes('genesis'), {
+      msgId: 'genesis',
+      expectedLastStreamSeq: 0,
+    });
     expect(first).toEqual({ streamSeq: 1, duplicate: false });
-    await expect(jsm.streams.deleteMessage(LEDGER_STREAM, 1)).rejects.toMatchObject({ code: 10057 });
+    await expect(jsm.streams.deleteMessage(LEDGER_STREAM, 1)).rejects.toMatchObject({
+      code: 10057,
+    });
     await expect(jsm.streams.deleteMessage(LEDGER_STREAM, 1, false)).rejects.toMatchObject({
       code: 10057,
     });
     await expect(jsm.streams.purge(LEDGER_STREAM)).rejects.toMatchObject({ code: 10110 });
-    await expect(readStreamMessage(nc, 1)).resolves.toEqual({ data: bytes('genesis'), msgId: 'genesis' });
+    await expect(readStreamMessage(nc, 1)).resolves.toEqual({
+      data: bytes('genesis'),
+      msgId: 'genesis',
+    });
     await expect(lastStreamSeq(nc)).resolves.toBe(1);
   });
 });
@@ -162,9 +186,10 @@ describe('publishEntry()', () => {
   it('refuses a stale expected sequence with WrongLastSequenceError carrying the real last seq', async () => {
     const last = await lastStreamSeq(nc);
     await publishEntry(js, bytes('a'), { msgId: 'pe-a', expectedLastStreamSeq: last });
-    const err = await publishEntry(js, bytes('b'), { msgId: 'pe-b', expectedLastStreamSeq: last }).catch(
-      (e: unknown) => e,
-    );
+    const err = await publishEntry(js, bytes('b'), {
+      msgId: 'pe-b',
+      expectedLastStreamSeq: last,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongLastSequenceError);
     expect((err as WrongLastSequenceError).lastSeq).toBe(last + 1);
     await expect(lastStreamSeq(nc)).resolves.toBe(last + 1);
@@ -172,19 +197,29 @@ describe('publishEntry()', () => {
 
   it('refuses expected sequence 0 (an empty stream) once the stream has entries', async () => {
     const last = await lastStreamSeq(nc);
-    const err = await publishEntry(js, bytes('z'), { msgId: 'pe-zero', expectedLastStreamSeq: 0 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await publishEntry(js, bytes('z'), {
+      msgId: 'pe-zero',
+      expectedLastStreamSeq: 0,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongLastSequenceError);
     expect((err as WrongLastSequenceError).lastSeq).toBe(last);
   });
 
   it('answers a retried msgId with the first seq and duplicate: true, even with a stale expected seq', async () => {
     const last = await lastStreamSeq(nc);
-    const first = await publishEntry(js, bytes('c'), { msgId: 'pe-c', expectedLastStreamSeq: last });
-    const again = await publishEntry(js, bytes('c'), { msgId: 'pe-c', expectedLastStreamSeq: last });
+    const first = await publishEntry(js, bytes('c'), {
+      msgId: 'pe-c',
+      expectedLastStreamSeq: last,
+    });
+    const again = await publishEntry(js, bytes('c'), {
+      msgId: 'pe-c',
+      expectedLastStreamSeq: last,
+    });
     await publishEntry(js, bytes('d'), { msgId: 'pe-d', expectedLastStreamSeq: last + 1 });
-    const stale = await publishEntry(js, bytes('c'), { msgId: 'pe-c', expectedLastStreamSeq: last });
+    const stale = await publishEntry(js, bytes('c'), {
+      msgId: 'pe-c',
+      expectedLastStreamSeq: last,
+    });
     expect(first).toEqual({ streamSeq: last + 1, duplicate: false });
     expect(again).toEqual({ streamSeq: last + 1, duplicate: true });
     expect(stale).toEqual({ streamSeq: last + 1, duplicate: true });
@@ -195,10 +230,15 @@ describe('publishEntry()', () => {
 describe('publishEntries()', () => {
   it('pipelines 1,000 entries, each at its expected position', async () => {
     const last = await lastStreamSeq(nc);
-    const entries = Array.from({ length: 1000 }, (_, i) => ({ bytes: bytes(`bulk-${i}`), msgId: `bulk-${i}` }));
+    const entries = Array.from({ length: 1000 }, (_, i) => ({
+      bytes: bytes(`bulk-${i}`),
+      msgId: `bulk-${i}`,
+    }));
     const { published, error } = await publishEntries(js, entries, last, { window: 256 });
     expect(error).toBeNull();
-    expect(published).toEqual(entries.map((_, i) => ({ streamSeq: last + 1 + i, duplicate: false })));
+    expect(published).toEqual(
+      entries.map((_, i) => ({ streamSeq: last + 1 + i, duplicate: false })),
+    );
     await expect(lastStreamSeq(nc)).resolves.toBe(last + 1000);
     for (const i of [0, 1, 499, 998, 999]) {
       await expect(readStreamMessage(nc, last + 1 + i)).resolves.toEqual({
@@ -210,13 +250,22 @@ describe('publishEntries()', () => {
 
   it('stops at a wrong expected seq in the middle, and no entry after it lands', async () => {
     const base = await lastStreamSeq(nc);
-    const a = Array.from({ length: 3 }, (_, i) => ({ bytes: bytes(`a-${i}`), msgId: `mid-a-${i}` }));
-    const b = Array.from({ length: 10 }, (_, i) => ({ bytes: bytes(`b-${i}`), msgId: `mid-b-${i}` }));
+    const a = Array.from({ length: 3 }, (_, i) => ({
+      bytes: bytes(`a-${i}`),
+      msgId: `mid-a-${i}`,
+    }));
+    const b = Array.from({ length: 10 }, (_, i) => ({
+      bytes: bytes(`b-${i}`),
+      msgId: `mid-b-${i}`,
+    }));
     await expect(publishEntries(js, a, base)).resolves.toMatchObject({ error: null });
     // Another writer appends after a[2]; this writer then retries a and goes on with b as if the
-    // stream still ended at a[2]: b[0] expects base + 3 and is refused. Without the per-writer
-    // subject guard, b[1] (expecting base + 4) would land after the foreign entry.
-    await publishEntry(js, bytes('foreign'), { msgId: 'mid-foreign', expectedLastStreamSeq: base + 3 });
+    // stream still ended at a[2]: b[0] expects base + 3 and is refused. With expected sequences
+    // alone, b[1] (expecting base + 4) would land after the foreign entry.
+    await publishEntry(js, bytes('foreign'), {
+      msgId: 'mid-foreign',
+      expectedLastStreamSeq: base + 3,
+    });
     const { published, error } = await publishEntries(js, [...a, ...b], base);
     expect(published).toEqual([
       { streamSeq: base + 1, duplicate: true },
@@ -232,27 +281,32 @@ describe('publishEntries()', () => {
     });
   });
 
-  it('lets exactly one of two writers racing from the same tip append, without interleaving', async () => {
+  it("lands none of a stale writer's entries while another writer appends concurrently", async () => {
     const base = await lastStreamSeq(nc);
     const nc2 = await connectBus({ servers: cluster.urls, name: 'bus-cluster-e2e-writer-2' });
     try {
-      const batch = (w: string) =>
-        Array.from({ length: 200 }, (_, i) => ({ bytes: bytes(`${w}-${i}`), msgId: `race-${w}-${i}` }));
-      const [x, y] = await Promise.all([
-        publishEntries(js, batch('x'), base, { window: 64 }),
-        publishEntries(jetstream(nc2), batch('y'), base, { window: 64 }),
+      const batch = (w: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          bytes: bytes(`${w}-${i}`),
+          msgId: `race-${w}-${i}`,
+        }));
+      const x = batch('x', 100);
+      const y = batch('y', 300);
+      await expect(publishEntries(js, x.slice(0, 1), base)).resolves.toMatchObject({ error: null });
+      // y still believes the stream ends at base: its first entry is refused while x goes on.
+      // With expected sequences alone, y's entries from y[100] on match the end x leaves.
+      const [rx, ry] = await Promise.all([
+        publishEntries(js, x.slice(1), base + 1, { window: 32 }),
+        publishEntries(jetstream(nc2), y, base, { window: 300 }),
       ]);
-      const winner = x.error === null ? x : y;
-      const loser = x.error === null ? y : x;
-      expect(winner.error).toBeNull();
-      expect(winner.published).toHaveLength(200);
-      expect(loser.published).toHaveLength(0);
-      expect(loser.error).toBeInstanceOf(WrongLastSequenceError);
-      await expect(lastStreamSeq(nc)).resolves.toBe(base + 200);
-      const w = winner === x ? 'x' : 'y';
-      for (let i = 0; i < 200; i++) {
+      expect(rx.error).toBeNull();
+      expect(rx.published.map((p) => p.streamSeq)).toEqual(x.slice(1).map((_, i) => base + 2 + i));
+      expect(ry.published).toHaveLength(0);
+      expect(ry.error).toBeInstanceOf(WrongLastSequenceError);
+      await expect(lastStreamSeq(nc)).resolves.toBe(base + 100);
+      for (let i = 0; i < 100; i++) {
         const m = await readStreamMessage(nc, base + 1 + i);
-        expect(m?.msgId).toBe(`race-${w}-${i}`);
+        expect(m?.msgId).toBe(`race-x-${i}`);
       }
     } finally {
       await nc2.close();
@@ -282,11 +336,19 @@ describe('consumeLedger()', () => {
     });
     await eventually(`the consumer reached ${last}`, async () => consumer.lastSeq >= last);
     await consumer.stop();
-    expect(seen.map((m) => m.seq)).toEqual(Array.from({ length: last - from + 1 }, (_, i) => from + i));
-    for (const m of [seen[0]!, seen[100]!, seen[seen.length - 1]!]) {
+    expect(seen.map((m) => m.seq)).toEqual(
+      Array.from({ length: last - from + 1 }, (_, i) => from + i),
+    );
+    for (const m of [seen[0]!, seen[Math.floor(seen.length / 2)]!, seen[seen.length - 1]!]) {
       const stored = await readStreamMessage(nc, m.seq);
       expect(m.data).toBe(str(stored!.data));
     }
+  });
+
+  it('refuses invalid options, naming them', () => {
+    const onMessage = async (): Promise<void> => {};
+    expect(() => consumeLedger(nc, { fromStreamSeq: 0, onMessage })).toThrow(/fromStreamSeq/);
+    expect(() => consumeLedger(nc, { fromStreamSeq: 1, batch: 0, onMessage })).toThrow(/batch/);
   });
 
   it('stops on a handler error and reports it through onError', async () => {
@@ -312,15 +374,20 @@ describe('consumeLedger()', () => {
     const start = await lastStreamSeq(nc);
     const leader = await leaderIndex();
     // The consumer's own connection goes to the doomed leader, so it must also reconnect.
-    const consumerNc = await connectBus({ servers: [cluster.urls[leader]!], name: 'bus-e2e-consumer' });
+    const consumerNc = await connectBus({
+      servers: [cluster.urls[leader]!],
+      name: 'bus-e2e-consumer',
+    });
+    let reconnects = 0;
+    void (async () => {
+      for await (const s of consumerNc.status()) if (s.type === 'reconnect') reconnects++;
+    })();
     const seen: number[] = [];
-    const retries: BusError[] = [];
     const consumer = consumeLedger(consumerNc, {
       fromStreamSeq: start + 1,
       onMessage: async (seq) => {
         seen.push(seq);
       },
-      onRetry: (e) => retries.push(e),
     });
     let next = start;
     const write = async (n: number, tag: string): Promise<void> => {
@@ -335,7 +402,10 @@ describe('consumeLedger()', () => {
     };
     try {
       await write(20, 'before');
-      await eventually('the consumer caught up before the kill', async () => consumer.lastSeq >= next);
+      await eventually(
+        'the consumer caught up before the kill',
+        async () => consumer.lastSeq >= next,
+      );
       await cluster.kill(leader);
       await write(20, 'during');
       const newLeader = await leaderIndex();
@@ -349,7 +419,7 @@ describe('consumeLedger()', () => {
     }
     expect(next).toBe(start + 60);
     expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => start + 1 + i));
-    expect(retries.length).toBeGreaterThan(0);
+    expect(reconnects).toBeGreaterThan(0);
     await eventually('all replicas are current again', allReplicasCurrent);
   });
 });
@@ -362,7 +432,10 @@ describe(NatsCluster.name, () => {
     expect((await localState(victim))?.last_seq).toBe(last);
     await cluster.kill(victim);
     await cluster.wipe(victim);
-    const more = await publishEntry(js, bytes('while-wiped'), { msgId: 'wiped-1', expectedLastStreamSeq: last });
+    const more = await publishEntry(js, bytes('while-wiped'), {
+      msgId: 'wiped-1',
+      expectedLastStreamSeq: last,
+    });
     await cluster.restart(victim);
     await eventually(
       `server ${victim} holds all ${more.streamSeq} messages again`,
@@ -371,7 +444,10 @@ describe(NatsCluster.name, () => {
     expect(await localState(victim)).toMatchObject({ first_seq: 1, last_seq: more.streamSeq });
     await eventually('all replicas are current', allReplicasCurrent);
     await expect(lastStreamSeq(nc)).resolves.toBe(more.streamSeq);
-    await expect(readStreamMessage(nc, 1)).resolves.toEqual({ data: bytes('genesis'), msgId: 'genesis' });
+    await expect(readStreamMessage(nc, 1)).resolves.toEqual({
+      data: bytes('genesis'),
+      msgId: 'genesis',
+    });
   });
 
   it('kills, reports and restarts servers by index', async () => {

@@ -247,6 +247,16 @@ describe(LedgerStore.name, () => {
       await expect(store.findByIdem(ACTORS[0], entry.fields.idem)).resolves.toBeNull();
     });
 
+    it('findByIdems() finds a batch of (actor, idem) pairs in one call', async () => {
+      const wanted = [entries[3]!, entries[40]!, entries[12]!];
+      const found = await store.findByIdems([
+        ...wanted.map((e) => ({ actor: e.fields.actor, idem: e.fields.idem })),
+        { actor: ACTORS[0], idem: 'never-used' },
+      ]);
+      expect(found.map((e) => e.seq).sort((a, b) => a - b)).toEqual([3, 12, 40]);
+      await expect(store.findByIdems([])).resolves.toEqual([]);
+    });
+
     it('a store opened again sees the same log', async () => {
       const again = await LedgerStore.open({ url: URL_ });
       try {

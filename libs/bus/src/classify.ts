@@ -34,7 +34,11 @@ interface ApiErrorLike {
 
 function isApiError(e: Error): e is Error & ApiErrorLike {
   const x = e as Partial<ApiErrorLike>;
-  return typeof x.code === 'number' && typeof x.status === 'number' && /ApiError|NotFoundError/.test(e.name);
+  return (
+    typeof x.code === 'number' &&
+    typeof x.status === 'number' &&
+    /ApiError|NotFoundError/.test(e.name)
+  );
 }
 
 /** The JetStream API err_code of `e`, or null when `e` is not a JetStream API error. */

@@ -18,10 +18,10 @@ export class BusError extends Error {
 export class TransientBusError extends BusError {}
 
 /**
- * The stream refused a conditional publish (JetStream err_code 10071, "wrong last sequence: N"):
- * it does not end at the expected sequence, or (publishEntries) the message it ends with is not
- * this writer's previous entry. Another writer appended first, or an earlier publish of the
- * same entries did; re-read the tip and place the entries again.
+ * The stream refused a conditional publish: it does not end at the expected sequence
+ * (JetStream err_code 10071, "wrong last sequence: N"), or (publishEntries) the message it ends
+ * with is not the batch's previous entry (err_code 10070, "wrong last msg ID: X"). Another
+ * writer appended first; re-read the tip and place the entries again.
  */
 export class WrongLastSequenceError extends BusError {
   constructor(

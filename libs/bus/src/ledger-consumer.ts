@@ -107,7 +107,9 @@ class LedgerReader {
       while (!this.stopped) {
         if (this.nc.isClosed()) {
           this.stopped = true;
-          this.options.onError?.(new BusError('the NATS connection is closed; ledger consumer stopped'));
+          this.options.onError?.(
+            new BusError('the NATS connection is closed; ledger consumer stopped'),
+          );
           break;
         }
         const from = this.next;

@@ -1,18 +1,22 @@
 // Conditional appends to the ledger stream. Every publish carries Nats-Msg-Id (the server
-// answers a retried id with the first sequence, `duplicate: true`, before it checks the
-// expectations) and Nats-Expected-Last-Sequence (refused unless the stream ends there).
+// answers a retried id with the first sequence, `duplicate: true`, before it checks any
+// expectation) and Nats-Expected-Last-Sequence (refused unless the stream ends there).
 //
 // Pipelining needs one more guard. With expected sequences alone, once entry k of a batch is
 // refused because another writer appended m messages, entry k + m (already in flight, expecting
 // E + k + m) matches the stream's new end and lands after the foreign messages: a forked chain
-// in a stream that can never be repaired. So publishEntries sends its entries on a subject of
-// its own writer, Entries.<token>, and each entry after the first also expects the last message
-// on that subject to be the previous entry (Nats-Expected-Last-Subject-Sequence). That check
-// reads the store, which every replica holds identically. Nats-Expected-Last-Msg-Id would read
-// per-replica memory, which nats-server 2.9 does not restore after a restart past the duplicate
-// window or a catch-up: replicas then disagree and one silently drops the message (tried).
+// in a stream that can never be repaired. So each entry after the first of a batch also carries
+// Nats-Expected-Last-Msg-Id = the previous entry's msgId: after any foreign message, every later
+// entry of the batch is refused (err_code 10070).
+//
+// Why not Nats-Expected-Last-Subject-Sequence on a per-writer subject: nats-server 2.9 checks
+// it against the store before the previous entry is committed, so it refuses pipelined entries
+// (tried). The last-msg-id check runs when entries are applied, in order, on every replica;
+// each replica keeps the last msg id in memory and rebuilds it from its store after a restart
+// only if the last message is inside the duplicate window. The first entry of every batch
+// therefore carries no last-msg-id expectation: whatever a replica remembers, the entries that
+// do carry one follow an entry stored in the same batch moments before.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { nuid } from '@nats-io/nats-core';
 import { toBusError } from './classify.js';
 import { BusError, WrongLastSequenceError } from './errors.js';
 import { LEDGER_STREAM, LedgerSubjects } from './subjects.js';
@@ -44,11 +48,11 @@ export interface PublishEntriesOptions {
 export interface PublishEntriesResult {
   /** Results of entries[0 .. published.length - 1], in order: the longest prefix whose
    * publishes all succeeded. A `duplicate` may sit at another position than its index (its
-   * msgId was used before); entries after such a duplicate are refused by the server. */
+   * msgId was used before); the entries after such a duplicate are refused by the server. */
   published: PublishedEntry[];
-  /** Why entries[published.length] was not published, or null when all were. Entries after it
-   * were refused or not sent, except that a TransientBusError (a timeout) leaves unknown whether
-   * that entry and the ones after it were stored: publish them again with the same msgIds. */
+  /** Why entries[published.length] was not published, or null when all were. The entries after
+   * it were refused or never sent, except after a TransientBusError (a timeout): then that entry
+   * and the ones after it may have been stored; publish them again with the same msgIds. */
   error: BusError | null;
 }
 
@@ -58,8 +62,8 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
 /**
  * Publishes one entry's bytes to the ledger stream with Nats-Msg-Id = msgId and
  * Nats-Expected-Last-Sequence = expectedLastStreamSeq. Throws WrongLastSequenceError (another
- * writer appended first; `lastSeq` is the server's), TransientBusError (retry the same call)
- * or BusError.
+ * writer appended first; `lastSeq` is the stream's last seq), TransientBusError (retrying the
+ * same call is safe) or BusError.
  */
 export async function publishEntry(
   js: JetStreamClient,
@@ -70,22 +74,15 @@ export async function publishEntry(
   assertMsgId(options.msgId, 'options.msgId');
   assertSeq(options.expectedLastStreamSeq, 'options.expectedLastStreamSeq');
   const timeoutMs = assertTimeout(options.timeoutMs);
-  return publishOne(js, bytes, {
-    ...options,
-    subject: LedgerSubjects.Entries,
-    timeoutMs,
-    expectedLastSubjectSeq: null,
-  });
+  return publishOne(js, bytes, { ...options, timeoutMs, expectedLastMsgId: null });
 }
 
 /**
  * Pipelined appends: entries[i] is published with expected last sequence
- * expectedLastStreamSeq + i, up to `window` in flight at once, on this writer's subject; from
- * the second entry on it also expects the previous entry to be the last message of that subject
- * (see the top of this file), so no entry lands after a message of another writer. Calls on
- * one JetStreamClient run one after another. Stops sending at the first failure and resolves
- * only after every publish it sent has been answered or timed out. Never rejects for a bus
- * failure: see PublishEntriesResult.
+ * expectedLastStreamSeq + i and, for i ≥ 1, expected last msg id entries[i - 1].msgId (see the
+ * top of this file), up to `window` in flight at once. Stops sending at the first failure and
+ * resolves only after every publish it sent has been answered or timed out. Rejects only for
+ * invalid arguments; bus failures are reported in PublishEntriesResult.error.
  */
 export async function publishEntries(
   js: JetStreamClient,
@@ -103,43 +100,7 @@ export async function publishEntries(
     throw new RangeError(`options.window must be an integer ≥ 1, got ${window}`);
   }
   const timeoutMs = assertTimeout(options.timeoutMs);
-  const writer = writerOf(js);
-  const run = writer.tail.then(() =>
-    pipeline(js, writer.subject, entries, expectedLastStreamSeq, window, timeoutMs),
-  );
-  writer.tail = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  return run;
-}
 
-interface Writer {
-  /** Entries.<token>: the subject only this writer publishes pipelined entries on. */
-  readonly subject: string;
-  /** The end of the last call queued on this writer. */
-  tail: Promise<void>;
-}
-
-const writers = new WeakMap<JetStreamClient, Writer>();
-
-function writerOf(js: JetStreamClient): Writer {
-  let w = writers.get(js);
-  if (!w) {
-    w = { subject: `${LedgerSubjects.Entries}.${nuid.next()}`, tail: Promise.resolve() };
-    writers.set(js, w);
-  }
-  return w;
-}
-
-async function pipeline(
-  js: JetStreamClient,
-  subject: string,
-  entries: readonly { bytes: Uint8Array; msgId: string }[],
-  expectedLastStreamSeq: number,
-  window: number,
-  timeoutMs: number,
-): Promise<PublishEntriesResult> {
   const results: (PublishedEntry | BusError | undefined)[] = new Array(entries.length);
   await new Promise<void>((resolve) => {
     let next = 0;
@@ -149,20 +110,20 @@ async function pipeline(
       while (!failed && next < entries.length && inFlight < window) {
         const i = next++;
         const entry = entries[i]!;
+        const expected = expectedLastStreamSeq + i;
         inFlight++;
         publishOne(js, entry.bytes, {
-          subject,
           msgId: entry.msgId,
-          expectedLastStreamSeq: expectedLastStreamSeq + i,
-          expectedLastSubjectSeq: i > 0 ? expectedLastStreamSeq + i : null,
+          expectedLastStreamSeq: expected,
+          expectedLastMsgId: i > 0 ? entries[i - 1]!.msgId : null,
           timeoutMs,
         })
           .then(
             (r) => {
-              results[i] = checkPosition(r, expectedLastStreamSeq + 1 + i, entry.msgId);
+              results[i] = checkPosition(r, expected + 1, entry.msgId);
             },
             (e: unknown) => {
-              results[i] = firstFailure(toBusError(e, `publish entry ${i}`), i, expectedLastStreamSeq);
+              results[i] = withLastSeq(toBusError(e, `publish entry ${i}`), i, expected);
             },
           )
           .finally(() => {
@@ -179,57 +140,62 @@ async function pipeline(
 
   const published: PublishedEntry[] = [];
   for (const r of results) {
-    if (r === undefined) {
-      return { published, error: new BusError('internal: an entry was neither published nor failed') };
-    }
+    if (r === undefined) break; // not sent: an earlier entry failed
     if (r instanceof BusError) return { published, error: r };
     published.push(r);
+  }
+  if (published.length < entries.length) {
+    return {
+      published,
+      error: new BusError('internal: an entry was neither published nor failed'),
+    };
   }
   return { published, error: null };
 }
 
 /**
- * Both expectations fail with err_code 10071 "wrong last sequence: N"; N is the stream's last
- * sequence, or the last sequence of this writer's subject when only that check failed. If entry
- * i ≥ 1 is the first failure, entries before it left the stream ending at E + i or later, so an
- * N below E + i can only come from the subject check, which runs after the stream check
- * passed: the stream ended at exactly E + i, with a message not of this writer.
+ * A last-msg-id refusal (10070) does not say where the stream ends. It is checked after the
+ * last-sequence expectation passed, so the stream ended exactly at the expected sequence.
  */
-function firstFailure(err: BusError, i: number, expectedLast: number): BusError {
-  if (i === 0 || !(err instanceof WrongLastSequenceError) || err.lastSeq === null) return err;
-  if (err.lastSeq >= expectedLast + i) return err;
+function withLastSeq(err: BusError, i: number, expected: number): BusError {
+  if (i === 0 || !(err instanceof WrongLastSequenceError) || err.lastSeq !== null) return err;
   return new WrongLastSequenceError(
-    `${err.message} (the message at stream seq ${expectedLast + i} is not this writer's previous entry)`,
-    expectedLast + i,
+    `${err.message} (the stream ends at ${expected} with another message than entry ${i - 1})`,
+    expected,
     { cause: err.cause },
   );
 }
 
-/** A stored (not duplicate) entry MUST be at its expected position; the server guarantees it,
- * so anything else is a broken invariant, reported as a BusError. */
-function checkPosition(r: PublishedEntry, expectedSeq: number, msgId: string): PublishedEntry | BusError {
+/** A stored (not duplicate) entry is at its expected position: the server guarantees it, so
+ * anything else is a broken invariant, reported as a BusError. */
+function checkPosition(
+  r: PublishedEntry,
+  expectedSeq: number,
+  msgId: string,
+): PublishedEntry | BusError {
   if (r.duplicate || r.streamSeq === expectedSeq) return r;
-  return new BusError(`entry ${msgId} was stored at stream seq ${r.streamSeq}, expected ${expectedSeq}`);
+  return new BusError(
+    `entry ${msgId} was stored at stream seq ${r.streamSeq}, expected ${expectedSeq}`,
+  );
 }
 
 async function publishOne(
   js: JetStreamClient,
   bytes: Uint8Array,
   o: {
-    subject: string;
     msgId: string;
     expectedLastStreamSeq: number;
-    expectedLastSubjectSeq: number | null;
+    expectedLastMsgId: string | null;
     timeoutMs: number;
   },
 ): Promise<PublishedEntry> {
   let ack;
   try {
-    ack = await js.publish(o.subject, bytes, {
+    ack = await js.publish(LedgerSubjects.Entries, bytes, {
       msgID: o.msgId,
       expect: {
         lastSequence: o.expectedLastStreamSeq,
-        ...(o.expectedLastSubjectSeq !== null ? { lastSubjectSequence: o.expectedLastSubjectSeq } : {}),
+        ...(o.expectedLastMsgId !== null ? { lastMsgID: o.expectedLastMsgId } : {}),
       },
       timeout: o.timeoutMs,
     });
@@ -237,7 +203,9 @@ async function publishOne(
     throw toBusError(e, `publish ${o.msgId} after stream seq ${o.expectedLastStreamSeq}`);
   }
   if (ack.stream !== LEDGER_STREAM) {
-    throw new BusError(`${o.subject} is captured by stream ${ack.stream}, not ${LEDGER_STREAM}`);
+    throw new BusError(
+      `${LedgerSubjects.Entries} is captured by stream ${ack.stream}, not ${LEDGER_STREAM}`,
+    );
   }
   return { streamSeq: ack.seq, duplicate: ack.duplicate };
 }
@@ -247,7 +215,7 @@ function assertBytes(bytes: Uint8Array, name: string): void {
 }
 
 function assertMsgId(msgId: string, name: string): void {
-  if (typeof msgId !== 'string' || msgId === '' || /[\s]/.test(msgId)) {
+  if (typeof msgId !== 'string' || msgId === '' || /\s/.test(msgId)) {
     throw new TypeError(`${name} must be a non-empty string without whitespace`);
   }
 }
@@ -260,6 +228,7 @@ function assertSeq(seq: number, name: string): void {
 
 function assertTimeout(timeoutMs: number | undefined): number {
   const t = timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
-  if (!Number.isInteger(t) || t < 1) throw new RangeError(`timeoutMs must be an integer ≥ 1, got ${t}`);
+  if (!Number.isInteger(t) || t < 1)
+    throw new RangeError(`timeoutMs must be an integer ≥ 1, got ${t}`);
   return t;
 }

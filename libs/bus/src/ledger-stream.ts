@@ -10,7 +10,7 @@ import {
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { apiErrCode, JsErrCode, toBusError } from './classify.js';
 import { LedgerStreamMismatchError, TransientBusError } from './errors.js';
-import { LEDGER_STREAM, LEDGER_STREAM_SUBJECTS } from './subjects.js';
+import { LEDGER_STREAM, LedgerSubjects } from './subjects.js';
 
 export interface LedgerStreamOptions {
   /** Stream replicas (Raft group size): 3 in production, 1 on a single server. */
@@ -37,7 +37,7 @@ export function ledgerStreamConfig(options: LedgerStreamOptions): Partial<Stream
   assertOptions(options);
   return {
     name: LEDGER_STREAM,
-    subjects: [...LEDGER_STREAM_SUBJECTS],
+    subjects: [LedgerSubjects.Entries],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     num_replicas: options.replicas,
@@ -76,7 +76,11 @@ export function ledgerStreamDifferences(
   want('deny_purge', existing.deny_purge === true, true);
   want('storage', existing.storage, StorageType.File);
   want('retention', existing.retention, RetentionPolicy.Limits);
-  want('subjects', JSON.stringify(existing.subjects ?? []), JSON.stringify(LEDGER_STREAM_SUBJECTS));
+  want(
+    'subjects',
+    JSON.stringify(existing.subjects ?? []),
+    JSON.stringify([LedgerSubjects.Entries]),
+  );
   want('allow_rollup_hdrs', existing.allow_rollup_hdrs === true, false);
   want('sealed', existing.sealed === true, false);
   want('mirror', existing.mirror === undefined || existing.mirror === null, true);
@@ -187,7 +191,10 @@ function assertOptions(options: LedgerStreamOptions): void {
     throw new RangeError(`replicas must be an integer 1..5, got ${options.replicas}`);
   }
   const { duplicateWindowMs, maxMsgSize } = options;
-  if (duplicateWindowMs !== undefined && !(Number.isInteger(duplicateWindowMs) && duplicateWindowMs >= 1000)) {
+  if (
+    duplicateWindowMs !== undefined &&
+    !(Number.isInteger(duplicateWindowMs) && duplicateWindowMs >= 1000)
+  ) {
     throw new RangeError(`duplicateWindowMs must be an integer ≥ 1000, got ${duplicateWindowMs}`);
   }
   if (maxMsgSize !== undefined && !(Number.isInteger(maxMsgSize) && maxMsgSize >= 1024)) {

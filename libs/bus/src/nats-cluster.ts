@@ -2,7 +2,15 @@
 // Each server gets its own config file, store directory and log file under `dir`:
 //   dir/n<i>.conf, dir/n<i>/ (JetStream store_dir), dir/n<i>.log
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,11 +83,14 @@ export class NatsCluster {
    * (a meta leader is elected). On failure the servers started so far are stopped. */
   static async start(options: NatsClusterOptions = {}): Promise<NatsCluster> {
     const size = options.size ?? 3;
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be an integer ≥ 1, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`size must be an integer ≥ 1, got ${size}`);
     const host = options.host ?? '127.0.0.1';
     const clusterName = options.clusterName ?? 'govx';
     if (!/^[A-Za-z0-9_-]+$/.test(clusterName)) {
-      throw new RangeError(`clusterName must match [A-Za-z0-9_-]+, got ${JSON.stringify(clusterName)}`);
+      throw new RangeError(
+        `clusterName must match [A-Za-z0-9_-]+, got ${JSON.stringify(clusterName)}`,
+      );
     }
     const binary = natsServerBinary();
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'govx-nats-'));
@@ -90,7 +101,15 @@ export class NatsCluster {
       mkdirSync(join(dir, `n${i}`), { recursive: true });
       writeFileSync(
         join(dir, `n${i}.conf`),
-        serverConfig({ name: names[i]!, host, ports, self: i, dir, clusterName, extra: options.users }),
+        serverConfig({
+          name: names[i]!,
+          host,
+          ports,
+          self: i,
+          dir,
+          clusterName,
+          extra: options.users,
+        }),
       );
     }
     const cluster = new NatsCluster(
@@ -225,7 +244,9 @@ export class NatsCluster {
       }
       await sleep(PROBE_INTERVAL_MS);
     }
-    throw new Error(`the NATS cluster did not form within ${this.options.readyTimeoutMs} ms: ${last}`);
+    throw new Error(
+      `the NATS cluster did not form within ${this.options.readyTimeoutMs} ms: ${last}`,
+    );
   }
 
   private async metaCluster(i: number): Promise<MetaCluster | null> {
@@ -337,7 +358,9 @@ function serverConfig(c: {
 async function allocatePorts(size: number, basePort: number | undefined): Promise<Ports[]> {
   if (basePort !== undefined) {
     if (!Number.isInteger(basePort) || basePort < 1024 || basePort + 200 + size > 65_535) {
-      throw new RangeError(`basePort must leave room for 3 ranges of ${size} ports, got ${basePort}`);
+      throw new RangeError(
+        `basePort must leave room for 3 ranges of ${size} ports, got ${basePort}`,
+      );
     }
     return Array.from({ length: size }, (_, i) => ({
       client: basePort + i,

@@ -87,4 +87,26 @@ export class EntryReads {
     const row = await this.repository.findOneBy({ actor, idem });
     return row === null ? null : toStoredEntry(row);
   }
+
+  /** The entries holding any of the (actor, idem) pairs, in one query. */
+  async byIdems(
+    keys: readonly { readonly actor: string; readonly idem: string }[],
+  ): Promise<StoredEntry[]> {
+    if (keys.length === 0) return [];
+    keys.forEach((k, i) => {
+      assertText(k.actor, `keys[${i}].actor`);
+      assertText(k.idem, `keys[${i}].idem`);
+    });
+    const rows = await this.repository
+      .createQueryBuilder('e')
+      .where(
+        '(e.actor, e.idem) IN (SELECT * FROM unnest(CAST(:actors AS text[]), CAST(:idems AS text[])))',
+        {
+          actors: keys.map((k) => k.actor),
+          idems: keys.map((k) => k.idem),
+        },
+      )
+      .getMany();
+    return rows.map(toStoredEntry);
+  }
 }

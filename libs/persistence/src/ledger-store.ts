@@ -178,6 +178,13 @@ export class LedgerStore {
     return this.#entries.byIdem(actor, idem);
   }
 
+  /** The stored entries holding any of these (actor, idem) pairs: one query for a whole batch. */
+  async findByIdems(
+    keys: readonly { readonly actor: string; readonly idem: string }[],
+  ): Promise<StoredEntry[]> {
+    return this.#entries.byIdems(keys);
+  }
+
   /**
    * MTH of the first `size` entries (RFC 9162 §2.1.1), from the popcount(size) stored nodes of
    * the compact range [0, size): one query.

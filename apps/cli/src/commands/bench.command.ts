@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { printAppendBench, runAppendBench } from '../bench/append.bench.js';
 import { printCoreBench, runCoreBench } from '../bench/core.bench.js';
 import { runCryptoBench } from '../bench/crypto.bench.js';
 import { formatRate } from '../bench/measure.js';
@@ -47,4 +48,44 @@ export function registerBenchCommands(program: Command): void {
         process.stdout.write(`  ${m.name.padEnd(50)} ${formatRate(m.perSecond).padStart(12)} /s\n`);
       }
     });
+  bench
+    .command('append')
+    .description(
+      'committed entries/s through 3 NATS servers and 3 ledger nodes, against raw JetStream and CPU ceilings',
+    )
+    .option('--entries <n>', 'entries committed in the throughput run', positiveInt, 20_000)
+    .option('--batch <n>', 'submissions per batch request', positiveInt, 100)
+    .option('--clients <n>', 'concurrent submitting clients', positiveInt, 8)
+    .option('--rate <n>', 'entries/s of the open-loop latency run', positiveInt, 2000)
+    .option('--rate-seconds <n>', 'seconds of the open-loop latency run', positiveInt, 10)
+    .option(
+      '--postgres <url>',
+      'PostgreSQL server (databases are created and dropped)',
+      'postgres://postgres@127.0.0.1:5432',
+    )
+    .option('--node-args <flags>', 'extra Node.js flags for the ledger nodes, e.g. "--cpu-prof"')
+    .option('--json', 'print the figures as JSON')
+    .action(
+      async (options: {
+        nodeArgs?: string;
+        entries: number;
+        batch: number;
+        clients: number;
+        rate: number;
+        rateSeconds: number;
+        postgres: string;
+        json?: boolean;
+      }) => {
+        const log = (line: string): void => void process.stderr.write(`${line}\n`);
+        const { nodeArgs, ...rest } = options;
+        const result = await runAppendBench({
+          ...rest,
+          postgresUrl: options.postgres,
+          log,
+          ...(nodeArgs ? { nodeArgs: nodeArgs.split(' ') } : {}),
+        });
+        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else printAppendBench(result, (line) => void process.stdout.write(`${line}\n`));
+      },
+    );
 }

@@ -25,6 +25,10 @@ export interface LocalLedgerOptions {
   readonly keys: readonly { readonly actor: string; readonly publicKeyPem: string }[];
   readonly checkpoint?: { readonly everyEntries: number; readonly everyMs: number };
   readonly operators?: readonly string[];
+  /** See the ledger node's /cluster/sequencers; default 'preferred'. */
+  readonly sequencers?: 'preferred' | 'all';
+  /** Extra Node.js flags for each node process (e.g. --cpu-prof for profiling). */
+  readonly nodeArgs?: readonly string[];
   /** Where each node's log goes; default: a file per node in dir. */
   readonly inheritOutput?: boolean;
 }
@@ -80,6 +84,7 @@ export class LocalLedgerCluster {
         http: { host: '127.0.0.1', port },
         cluster: {
           quorum: options.quorum ?? 2,
+          sequencers: options.sequencers ?? 'preferred',
           nodes: identities.map((n) => ({ id: n.id, operator: n.operator, vkey: n.vkey })),
         },
         keys: options.keys,
@@ -97,6 +102,7 @@ export class LocalLedgerCluster {
     }
     const cluster = new LocalLedgerCluster(nodes, options);
     await Promise.all(nodes.map((_, i) => cluster.startNode(i)));
+    await cluster.waitForSequencer();
     return cluster;
   }
 
@@ -104,9 +110,13 @@ export class LocalLedgerCluster {
   async startNode(i: number): Promise<void> {
     const node = this.nodes[i]!;
     const out = this.options.inheritOutput ? 'inherit' : 'ignore';
-    const child = spawn(process.execPath, [LEDGER_MAIN, '--config', node.configPath], {
-      stdio: ['ignore', out, out],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(this.options.nodeArgs ?? []), LEDGER_MAIN, '--config', node.configPath],
+      {
+        stdio: ['ignore', out, out],
+      },
+    );
     node.process = child;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
@@ -121,6 +131,26 @@ export class LocalLedgerCluster {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`${node.id} did not answer /health within 60 s`);
+  }
+
+  /** Waits until some node takes submissions (after start or a failover). */
+  async waitForSequencer(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const node of this.nodes) {
+        if (!node.process) continue;
+        try {
+          const health = (await (await fetch(`${node.url}/health`)).json()) as {
+            sequencing?: boolean;
+          };
+          if (health.sequencing) return;
+        } catch {
+          // not answering
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no ledger node took submissions within ${timeoutMs} ms`);
   }
 
   /** Stops node i by PID (SIGKILL by default: a crash) and waits for it to exit. */

@@ -7,6 +7,7 @@ import { RFC9162_SHA256, SM3_TREE_HASHER } from '../merkle/index.js';
 import { jcs } from './canonical.js';
 import { decodeEntry } from './decode.js';
 import {
+  assertSubmission,
   createSubmission,
   Entry,
   GENESIS_PREV,
@@ -144,6 +145,17 @@ describe('decodeEntry()', () => {
   ])('refuses %s', (_what, bytes, message) => {
     expect(() => decodeEntry(bytes, RFC9162_SHA256)).toThrow(MalformedEntryError);
     expect(() => decodeEntry(bytes, RFC9162_SHA256)).toThrow(message);
+  });
+
+  it('describes hostile values safely in its errors', () => {
+    const hostile = JSON.parse('{"toString":1,"valueOf":2}') as unknown;
+    const s = createSubmission(input, key);
+    expect(() => assertSubmission({ ...s, v: hostile })).toThrow(
+      /^v: unsupported version \{"toString":1,"valueOf":2\}/,
+    );
+    expect(() => decodeEntry(enc({ ...fields, seq: hostile }), RFC9162_SHA256)).toThrow(
+      /^seq: expected a non-negative integer/,
+    );
   });
 
   it('refuses bytes that are not the canonical encoding', () => {

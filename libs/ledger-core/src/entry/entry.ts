@@ -143,6 +143,12 @@ function assertString(value: unknown, field: string, re: RegExp, what: string): 
   if (!re.test(value)) fail(field, `not ${what}: ${JSON.stringify(value.slice(0, 80))}`);
 }
 
+/** A short, safe rendering of an untrusted JSON value for an error message. */
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? typeOf(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function typeOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
@@ -185,7 +191,7 @@ function assertSig(sig: unknown): void {
 /** Asserts the signed part's shape (MalformedEntryError naming the field at fault). */
 export function assertSignedPart(part: SignedPart): void {
   if (part.v !== ENTRY_VERSION)
-    fail('v', `unsupported version ${String(part.v)}, expected ${ENTRY_VERSION}`);
+    fail('v', `unsupported version ${show(part.v)}, expected ${ENTRY_VERSION}`);
   assertString(part.type, 'type', TYPE_RE, 'an entry type (lowercase, dot-separated)');
   assertString(part.actor, 'actor', ACTOR_RE, 'an actor id');
   assertString(part.keyId, 'keyId', HEX64_RE, 'a key id (64 lowercase hex)');
@@ -209,7 +215,7 @@ export function assertEntryFields(value: unknown): asserts value is EntryFields 
   assertSignedPart(e);
   assertSig(e.sig);
   if (!Number.isSafeInteger(e.seq) || e.seq < 0)
-    fail('seq', `expected a non-negative integer, got ${String(e.seq)}`);
+    fail('seq', `expected a non-negative integer, got ${show(e.seq)}`);
   assertString(e.prev, 'prev', HEX64_RE, 'a leaf hash (64 lowercase hex)');
   assertString(e.time, 'time', TIME_RE, 'an RFC 3339 UTC time with milliseconds');
   if (!isValidInstant(e.time)) fail('time', `not a valid instant: ${e.time}`);

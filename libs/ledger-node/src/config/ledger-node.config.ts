@@ -31,7 +31,15 @@ export interface LedgerNodeConfig {
   };
   readonly database: { readonly url: string; readonly createDatabase: boolean };
   readonly http: { readonly host: string; readonly port: number };
-  readonly cluster: { readonly quorum: number; readonly nodes: readonly ClusterNodeConfig[] };
+  readonly cluster: {
+    readonly quorum: number;
+    readonly nodes: readonly ClusterNodeConfig[];
+    /**
+     * 'preferred' (default): the first live node in `nodes` order takes submissions, the
+     * others stand by. 'all': every node takes them and their appends contend (safe, slower).
+     */
+    readonly sequencers: 'preferred' | 'all';
+  };
   /** Entry signing keys accepted (SPKI PEM), until the key registry on the ledger (issue #5). */
   readonly keys: readonly { readonly actor: string; readonly publicKeyPem: string }[];
   readonly checkpoint: { readonly everyEntries: number; readonly everyMs: number };
@@ -105,6 +113,7 @@ const SCHEMA = {
       required: ['quorum', 'nodes'],
       properties: {
         quorum: { type: 'integer', minimum: 1 },
+        sequencers: { enum: ['preferred', 'all'] },
         nodes: {
           type: 'array',
           minItems: 1,
@@ -175,7 +184,7 @@ export function parseLedgerNodeConfig(value: unknown, source = 'configuration'):
     nats: { ...DEFAULTS.nats, ...v.nats! },
     database: { ...DEFAULTS.database, ...v.database! },
     http: { ...DEFAULTS.http, ...v.http },
-    cluster: v.cluster,
+    cluster: { ...v.cluster, sequencers: v.cluster.sequencers ?? 'preferred' },
     keys: v.keys,
     checkpoint: { ...DEFAULTS.checkpoint, ...v.checkpoint },
     limits: { ...DEFAULTS.limits, ...v.limits },

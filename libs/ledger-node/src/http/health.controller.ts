@@ -16,6 +16,7 @@ export class HealthController {
     return {
       status: healthy ? 'ok' : 'unhealthy',
       node: this.node.config.node.id,
+      sequencing: this.node.sequencing,
       verified: this.node.witness.tip.size,
       stored: this.node.witness.stored,
       durable: this.node.durability.durableSize(),

@@ -16,6 +16,12 @@ import { Witness } from '../witness/witness.js';
 import { StaticKeyring } from './keyring.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { NodeHealth } from './node-health.js';
+import { OwnPlacements } from './own-placements.js';
+
+const ELECTION_INTERVAL_MS = 250;
+/** Long enough to have heard every live node's once-a-second report. */
+const ELECTION_GRACE_MS = 1_500;
+const LIVENESS_MS = 3_000;
 
 /** Reads the node's checkpoint key; refuses a key file others can read. */
 function readNodeKey(path: string): ReturnType<typeof importSigningPrivateKey> {
@@ -64,6 +70,34 @@ export class LedgerNode {
     };
   }
 
+  private electionTimer: NodeJS.Timeout | null = null;
+
+  /** True while this node takes submissions. */
+  get sequencing(): boolean {
+    return this.started?.intake.active ?? false;
+  }
+
+  /**
+   * One sequencer at a time, by preference: the first node in /cluster/nodes order that is
+   * live (reported within LIVENESS_MS and not halted) takes submissions; the others stand by.
+   * Safety never rests on this: appends stay conditional, so two nodes that both believe
+   * they are preferred (during a failover) only cost each other retries.
+   */
+  private elect(since: number): void {
+    const s = this.started;
+    if (!s) return;
+    const now = Date.now();
+    const nodes = this.config.cluster.nodes;
+    if (this.config.cluster.sequencers === 'all') return s.intake.setActive(!this.health.halted);
+    if (nodes.length > 1 && now - since < ELECTION_GRACE_MS) return;
+    const live = nodes.filter((n) =>
+      n.id === this.config.node.id
+        ? !this.health.halted
+        : now - s.durability.lastSeen(n.id) < LIVENESS_MS,
+    );
+    s.intake.setActive(live[0]?.id === this.config.node.id);
+  }
+
   get store(): LedgerStore {
     if (!this.started) throw new Error('ledger node not started');
     return this.started.store;
@@ -106,23 +140,44 @@ export class LedgerNode {
       maxMsgSize: config.limits.maxEntryBytes,
     });
     const js = jetstream(nc);
-    const witness = new Witness(nc, store, keyring, health, metrics, logger, {
-      nodeId: config.node.id,
-      hasher,
-      maxEntryBytes: config.limits.maxEntryBytes,
-      maxBatch: config.limits.maxBatch,
-    });
+    const placements = new OwnPlacements();
+    const witness = new Witness(
+      nc,
+      store,
+      keyring,
+      health,
+      metrics,
+      logger,
+      {
+        nodeId: config.node.id,
+        hasher,
+        maxEntryBytes: config.limits.maxEntryBytes,
+        maxBatch: config.limits.maxBatch,
+      },
+      placements,
+    );
     const durability = new DurabilityTracker(
       nc,
       config.cluster.nodes.map((n) => n.id),
       config.cluster.quorum,
       metrics,
     );
-    const sequencer = new Sequencer(nc, js, store, witness, durability, health, metrics, logger, {
-      hasher,
-      maxBatch: config.limits.maxBatch,
-      ackTimeoutMs: config.limits.ackTimeoutMs,
-    });
+    const sequencer = new Sequencer(
+      nc,
+      js,
+      store,
+      witness,
+      durability,
+      health,
+      metrics,
+      logger,
+      {
+        hasher,
+        maxBatch: config.limits.maxBatch,
+        ackTimeoutMs: config.limits.ackTimeoutMs,
+      },
+      placements,
+    );
     const intake = new SubmissionIntake(
       nc,
       sequencer,
@@ -142,8 +197,11 @@ export class LedgerNode {
     await witness.start();
     witness.onStored((size) => checkpointer.onStored(size));
     await checkpointer.start(witness.stored);
-    intake.start();
     this.started = { nc, store, witness, durability, intake, checkpointer };
+    const since = Date.now();
+    const elect = (): void => this.elect(since);
+    elect();
+    this.electionTimer = setInterval(elect, ELECTION_INTERVAL_MS);
     logger.info({ size: witness.stored }, 'ledger node started');
   }
 
@@ -151,7 +209,8 @@ export class LedgerNode {
     const s = this.started;
     if (!s) return;
     this.started = null;
-    s.intake.stop();
+    if (this.electionTimer) clearInterval(this.electionTimer);
+    s.intake.setActive(false);
     await s.checkpointer.stop();
     await s.witness.stop();
     s.durability.stop();

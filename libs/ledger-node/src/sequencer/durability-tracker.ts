@@ -7,6 +7,7 @@ import type { StoredReport } from '../witness/witness.js';
 
 export class DurabilityTracker {
   private readonly stored = new Map<string, number>();
+  private readonly seen = new Map<string, number>();
   private readonly waiters: { size: number; resolve: () => void }[] = [];
   private subscription: Subscription | null = null;
 
@@ -42,6 +43,11 @@ export class DurabilityTracker {
     return sizes[this.quorum - 1] ?? 0;
   }
 
+  /** When a node last reported (ms since the epoch), or 0. */
+  lastSeen(nodeId: string): number {
+    return this.seen.get(nodeId) ?? 0;
+  }
+
   /** Stored size reported by each node. */
   snapshot(): Record<string, number> {
     return Object.fromEntries(this.nodeIds.map((id) => [id, this.stored.get(id) ?? 0]));
@@ -49,6 +55,8 @@ export class DurabilityTracker {
 
   record(report: StoredReport): void {
     if (!this.nodeIds.includes(report.node) || !Number.isSafeInteger(report.size)) return;
+    if (report.halted) this.seen.delete(report.node);
+    else this.seen.set(report.node, Date.now());
     if ((this.stored.get(report.node) ?? 0) >= report.size) return;
     this.stored.set(report.node, report.size);
     const max = Math.max(...this.stored.values());

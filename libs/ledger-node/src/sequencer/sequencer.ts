@@ -23,6 +23,7 @@ import type { LedgerStore } from '@govx/persistence';
 import type { Logger } from 'pino';
 import type { LedgerMetrics } from '../node/ledger-metrics.js';
 import type { NodeHealth } from '../node/node-health.js';
+import type { OwnPlacements } from '../node/own-placements.js';
 import type { VerifiedTip, Witness } from '../witness/witness.js';
 import type { DurabilityTracker } from './durability-tracker.js';
 import { SubmissionError, SubmissionErrorCode } from './submission-error.js';
@@ -55,6 +56,7 @@ export interface SequencerOptions {
 }
 
 const RETRY_BACKOFF_MS = 100;
+const LINGER_MS = 1;
 const CATCH_UP_TIMEOUT_MS = 5_000;
 
 /** JetStream message id of a submission: one per (actor, idempotency key). */
@@ -79,6 +81,7 @@ export class Sequencer {
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
     private readonly options: SequencerOptions,
+    private readonly own: OwnPlacements,
   ) {}
 
   /** Appends a checked submission; resolves with its receipt once it is quorum-durable. */
@@ -94,21 +97,6 @@ export class Sequencer {
     if (queued) {
       if (queued.signed !== signed) throw this.conflict(submission);
       return queued.promise;
-    }
-    const existing = await this.store.findByIdem(submission.actor, submission.idem);
-    if (existing) {
-      const first = decodeEntry(existing.bytes, this.options.hasher);
-      if (Buffer.from(signedMessage(first.fields)).toString('utf8') !== signed)
-        throw this.conflict(submission);
-      await this.durable(existing.seq);
-      return {
-        seq: existing.seq,
-        leafHash: toHex(existing.leafHash),
-        time: existing.time,
-        actor: existing.actor,
-        idem: existing.idem,
-        duplicate: true,
-      };
     }
     let resolve!: (r: Receipt) => void;
     let reject!: (e: Error) => void;
@@ -162,7 +150,10 @@ export class Sequencer {
           );
         return;
       }
-      const batch = this.queue.splice(0, this.options.maxBatch);
+      // Let submissions that are being checked right now join this batch.
+      if (this.queue.length < this.options.maxBatch) await delay(LINGER_MS);
+      const batch = await this.withoutStored(this.queue.splice(0, this.options.maxBatch));
+      if (batch.length === 0) continue;
       try {
         const rest = await this.append(batch);
         this.queue.unshift(...rest);
@@ -177,6 +168,53 @@ export class Sequencer {
           );
       }
     }
+  }
+
+  /**
+   * Answers the submissions whose (actor, idem) is already stored (one query per batch) and
+   * returns the others. Within the stream's duplicate window the stream itself refuses a
+   * repeat; this covers resubmissions after it.
+   */
+  private async withoutStored(batch: Pending[]): Promise<Pending[]> {
+    let stored;
+    try {
+      stored = await this.store.findByIdems(
+        batch.map((p) => ({ actor: p.submission.actor, idem: p.submission.idem })),
+      );
+    } catch (e) {
+      for (const p of batch)
+        p.reject(
+          new SubmissionError(
+            SubmissionErrorCode.Unavailable,
+            `the ledger database is unavailable: ${(e as Error).message}`,
+          ),
+        );
+      return [];
+    }
+    if (stored.length === 0) return batch;
+    const byKey = new Map(stored.map((e) => [`${e.actor}\n${e.idem}`, e]));
+    return batch.filter((p) => {
+      const existing = byKey.get(p.key);
+      if (!existing) return true;
+      const first = decodeEntry(existing.bytes, this.options.hasher);
+      if (Buffer.from(signedMessage(first.fields)).toString('utf8') !== p.signed)
+        p.reject(this.conflict(p.submission));
+      else {
+        void this.durable(existing.seq).then(
+          () =>
+            p.resolve({
+              seq: existing.seq,
+              leafHash: toHex(existing.leafHash),
+              time: existing.time,
+              actor: existing.actor,
+              idem: existing.idem,
+              duplicate: true,
+            }),
+          p.reject,
+        );
+      }
+      return false;
+    });
   }
 
   private base(): VerifiedTip {
@@ -197,6 +235,7 @@ export class Sequencer {
         this.options.hasher,
       );
       prev = entry.leafHashHex;
+      this.own.add(prev);
       return entry;
     });
     const { published, error } = await publishEntries(

@@ -31,7 +31,19 @@ export class SubmissionIntake {
     private readonly maxEntryBytes: number,
   ) {}
 
-  start(): void {
+  /** True while this node takes submissions (it is the preferred live sequencer). */
+  get active(): boolean {
+    return this.subscriptions.length > 0;
+  }
+
+  /** Subscribes to the intake subjects, or unsubscribes (letting another node take them). */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    if (!active) {
+      for (const s of this.subscriptions.splice(0)) s.unsubscribe();
+      this.logger.info('stopped taking submissions');
+      return;
+    }
     this.subscriptions.push(
       this.nc.subscribe(LedgerSubjects.Submit, {
         queue: SEQUENCER_QUEUE,
@@ -42,10 +54,7 @@ export class SubmissionIntake {
         callback: (_e, msg) => void this.many(msg),
       }),
     );
-  }
-
-  stop(): void {
-    for (const s of this.subscriptions) s.unsubscribe();
+    this.logger.info('taking submissions');
   }
 
   private async one(msg: Msg): Promise<void> {

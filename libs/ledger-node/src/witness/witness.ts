@@ -11,6 +11,7 @@ import {
 import type { LedgerStore } from '@govx/persistence';
 import type { Logger } from 'pino';
 import type { StaticKeyring } from '../node/keyring.js';
+import type { OwnPlacements } from '../node/own-placements.js';
 import type { LedgerMetrics } from '../node/ledger-metrics.js';
 import { AlarmKind, type NodeHealth } from '../node/node-health.js';
 
@@ -32,6 +33,8 @@ export interface VerifiedTip {
 export interface StoredReport {
   readonly node: string;
   readonly size: number;
+  /** The node raised an alarm: it no longer sequences, whatever it stores. */
+  readonly halted?: boolean;
 }
 
 const FLUSH_DELAY_MS = 2;
@@ -57,6 +60,7 @@ export class Witness {
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
     private readonly options: WitnessOptions,
+    private readonly own: OwnPlacements,
   ) {}
 
   get tip(): VerifiedTip {
@@ -164,7 +168,8 @@ export class Witness {
         message: `entry ${seq} is signed by key ${entry.fields.keyId}, not valid for ${entry.fields.actor}`,
       };
     }
-    if (!verifySubmissionSignature(entry.fields, known.key)) {
+    // The leaf hash binds these exact bytes, whose signature our own intake verified.
+    if (!this.own.take(entry.leafHashHex) && !verifySubmissionSignature(entry.fields, known.key)) {
       return {
         kind: AlarmKind.BadEntry,
         message: `entry ${seq} has a signature that does not verify`,
@@ -210,7 +215,11 @@ export class Witness {
   }
 
   private report(): void {
-    const report: StoredReport = { node: this.options.nodeId, size: this.storedSize };
+    const report: StoredReport = {
+      node: this.options.nodeId,
+      size: this.storedSize,
+      halted: this.health.halted,
+    };
     this.nc.publish(LedgerSubjects.Stored, JSON.stringify(report));
   }
 

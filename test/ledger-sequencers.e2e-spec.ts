@@ -1,0 +1,58 @@
+// Every node sequencing at once (/cluster/sequencers = 'all'): their appends contend on the
+// stream's expected last sequence, and the chain never forks.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { StreamingVerifier } from '@govx/ledger-core';
+import { startHarness, waitFor, type Harness } from './support/ledger-harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness('sequencers', 'all');
+}, 180_000);
+
+afterAll(async () => {
+  await h?.close();
+}, 120_000);
+
+async function conflicts(): Promise<number> {
+  let total = 0;
+  for (const node of h.ledger.nodes) {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    total += Number(/^govx_ledger_sequence_conflicts_total (\d+)/m.exec(text)?.[1] ?? 0);
+  }
+  return total;
+}
+
+describe('concurrent sequencers', () => {
+  it('all take submissions, contend, and append one chain with no gap or duplicate', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await h.get<{ sequencing: boolean }>(i, '/health')).sequencing).toBe(true);
+    const replies = [];
+    for (let round = 0; round < 5; round++) {
+      replies.push(
+        ...(await Promise.all(
+          Array.from({ length: 120 }, (_, i) => h.submit(h.submission(i, { round, i }))),
+        )),
+      );
+    }
+    expect(replies.every((r) => r.ok)).toBe(true);
+    const seqs = replies.map((r) => r.receipt!.seq);
+    expect(new Set(seqs).size).toBe(600);
+    expect(Math.max(...seqs)).toBe(599);
+    expect(await conflicts()).toBeGreaterThan(0);
+    await waitFor('all nodes to store 600 entries', async () =>
+      (await h.storedSizes()).every((s) => s >= 600),
+    );
+    const copies = await Promise.all([0, 1, 2].map((i) => h.dbEntries(i)));
+    for (const copy of copies)
+      expect(copy.map((e) => e.bytes.toString('hex'))).toEqual(
+        copies[0]!.map((e) => e.bytes.toString('hex')),
+      );
+    const keys = new Map(h.departments.map((d) => [d.key.publicKey.keyId, d.key.publicKey]));
+    const verifier = new StreamingVerifier({ keys: (id) => keys.get(id) });
+    for (const e of copies[0]!) verifier.pushEntry(e.bytes);
+    expect(verifier.summary()).toMatchObject({ ok: true, size: 600 });
+    for (let i = 0; i < 3; i++)
+      expect((await h.get<{ status: string }>(i, '/health')).status).toBe('ok');
+  });
+});
