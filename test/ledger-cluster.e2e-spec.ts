@@ -217,6 +217,31 @@ describe('the ledger service', () => {
       expect(code).toBe(0);
     }
     expect(inclusion.root).toBe(latest.root);
+    // The same keys from `govx ledger keys`, for tools outside govx.
+    const printed = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [GOVX, 'ledger', 'keys', '--url', h.ledger.nodes[2]!.url],
+        (e, out) => (e ? reject(e) : resolve(out)),
+      ),
+    );
+    const vkeys = printed.trim().split('\n');
+    expect(vkeys).toHaveLength(3);
+    expect(
+      verifyCheckpoint(latest.note, {
+        origin: 'govx.local/ledger',
+        quorum: 2,
+        cosigners: vkeys.map((v, i) => ({ operator: `o${i}`, verifier: parseVerifierKey(v) })),
+      }).checkpoint.size,
+    ).toBe(latest.size);
+    const fromConfig = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [GOVX, 'ledger', 'keys', '--config', h.ledger.nodes[0]!.configPath],
+        (e, out) => (e ? reject(e) : resolve(out)),
+      ),
+    );
+    expect(fromConfig).toBe(printed);
   });
 
   it('keeps going with a witness down, and the restarted witness catches up from the stream', async () => {

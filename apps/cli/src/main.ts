@@ -1,6 +1,7 @@
 // govx: the command line of the platform. This file only composes the commands.
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommands } from './commands/bench.command.js';
+import { registerLedgerCommands } from './commands/ledger.command.js';
 import { registerProofCommands } from './commands/proof.command.js';
 import { ExitCode } from './exit-code.js';
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerProofCommands(program);
+  registerLedgerCommands(program);
   registerBenchCommands(program);
   return program;
 }
