@@ -2,13 +2,17 @@
 // with its own PostgreSQL database, started by the test on loopback ports.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { getSuite } from '@govx/crypto';
+import { LedgerSubjects } from '@govx/bus';
+import { getSuite, importSigningPrivateKey } from '@govx/crypto';
 import {
   createSubmission,
+  formatCheckpoint,
+  noteSigner,
+  signNote,
   parseVerifierKey,
   StreamingVerifier,
   verifyCheckpoint,
@@ -295,5 +299,35 @@ describe('the ledger service', () => {
     const rows = await h.dbEntries(0);
     for (const r of acked) expect(leafHex(rows[r.seq]!.bytes)).toBe(r.leafHash);
     expect((await h.get<{ status: string }>(0, '/health')).status).toBe('ok');
+  });
+
+  // Last: it halts the cluster.
+  it('raises a fork alarm when a trusted node cosigns a different root', async () => {
+    const size = Math.min(...(await h.storedSizes()));
+    const keyPem = await readFile(join(h.dir, 'ledger', 'ledger-2.key.pem'), 'utf8');
+    const signer = noteSigner('ledger-2.govx.local', importSigningPrivateKey(keyPem));
+    const text = formatCheckpoint({
+      origin: 'govx.local/ledger',
+      size,
+      root: new Uint8Array(32).fill(9),
+    });
+    const line = signNote(text, [signer]).slice(text.length + 1);
+    h.client.publish(
+      LedgerSubjects.Cosign,
+      JSON.stringify({ size, root: text.split('\n')[2], line }),
+    );
+    await waitFor('the other nodes to raise the alarm', async () => {
+      const statuses = await Promise.all(
+        [0, 2].map((i) => fetch(`${h.ledger.nodes[i]!.url}/health`).then((r) => r.status)),
+      );
+      return statuses.every((s) => s === 503);
+    });
+    for (const i of [0, 2]) {
+      const health = await h.get<{ alarms: { kind: string; message: string }[] }>(i, '/health');
+      expect(health.alarms[0]).toMatchObject({
+        kind: 'root-mismatch',
+        message: expect.stringContaining('ledger-2.govx.local'),
+      });
+    }
   });
 });

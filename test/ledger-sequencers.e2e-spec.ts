@@ -1,7 +1,9 @@
 // Every node sequencing at once (/cluster/sequencers = 'all'): their appends contend on the
 // stream's expected last sequence, and the chain never forks.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { StreamingVerifier } from '@govx/ledger-core';
+import { publishEntry } from '@govx/bus';
+import { Entry, RFC9162_SHA256, StreamingVerifier } from '@govx/ledger-core';
+import { jetstream } from '@nats-io/jetstream';
 import { startHarness, waitFor, type Harness } from './support/ledger-harness.js';
 
 let h: Harness;
@@ -54,5 +56,46 @@ describe('concurrent sequencers', () => {
     expect(verifier.summary()).toMatchObject({ ok: true, size: 600 });
     for (let i = 0; i < 3; i++)
       expect((await h.get<{ status: string }>(i, '/health')).status).toBe('ok');
+  });
+});
+
+describe('an entry that does not verify, put straight into the stream', () => {
+  it('halts every node with an alarm; nothing after it is stored and no node sequences', async () => {
+    const rows = await h.dbEntries(0);
+    const last = rows.at(-1)!;
+    const submission = h.submission(0, { honest: 1 });
+    const forged = { ...submission, body: { honest: 0 } }; // signed body changed afterwards
+    const entry = Entry.place(
+      forged,
+      { seq: last.seq + 1, prev: last.leafHash.toString('hex'), time: new Date().toISOString() },
+      RFC9162_SHA256,
+    );
+    await publishEntry(jetstream(h.client), entry.bytes, {
+      msgId: 'forged-1',
+      expectedLastStreamSeq: last.seq + 1,
+    });
+    await waitFor('every node to raise the alarm', async () => {
+      const statuses = await Promise.all(
+        h.ledger.nodes.map((n) => fetch(`${n.url}/health`).then((r) => r.status)),
+      );
+      return statuses.every((s) => s === 503);
+    });
+    for (let i = 0; i < 3; i++) {
+      const health = await h.get<{
+        status: string;
+        stored: number;
+        sequencing: boolean;
+        alarms: { kind: string; seq: number }[];
+      }>(i, '/health');
+      expect(health).toMatchObject({
+        status: 'unhealthy',
+        stored: last.seq + 1,
+        sequencing: false,
+      });
+      expect(health.alarms[0]).toMatchObject({ kind: 'bad-entry', seq: last.seq + 1 });
+      const metrics = await (await fetch(`${h.ledger.nodes[i]!.url}/metrics`)).text();
+      expect(metrics).toMatch(/^govx_ledger_halted 1$/m);
+    }
+    await expect(h.submit(h.submission(1))).rejects.toThrow();
   });
 });

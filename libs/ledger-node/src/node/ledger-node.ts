@@ -198,6 +198,7 @@ export class LedgerNode {
     witness.onStored((size) => checkpointer.onStored(size));
     await checkpointer.start(witness.stored);
     this.started = { nc, store, witness, durability, intake, checkpointer };
+    health.onAlarm(() => intake.setActive(false));
     const since = Date.now();
     const elect = (): void => this.elect(since);
     elect();

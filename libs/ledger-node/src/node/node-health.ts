@@ -20,6 +20,7 @@ export interface Alarm {
 
 export class NodeHealth {
   private readonly raised: Alarm[] = [];
+  private readonly listeners: ((alarm: Alarm) => void)[] = [];
 
   constructor(
     private readonly logger: Logger,
@@ -34,11 +35,17 @@ export class NodeHealth {
     return this.raised;
   }
 
+  /** Called at once for every alarm (e.g. to stop taking submissions). */
+  onAlarm(listener: (alarm: Alarm) => void): void {
+    this.listeners.push(listener);
+  }
+
   raise(kind: AlarmKind, message: string, seq: number | null = null): void {
     const alarm: Alarm = { kind, message, seq, at: new Date().toISOString() };
     this.raised.push(alarm);
     this.metrics.alarms.inc({ kind });
     this.metrics.halted.set(1);
     this.logger.error({ alarm }, `ALARM ${kind}: ${message}; sequencing halted`);
+    for (const listener of this.listeners) listener(alarm);
   }
 }
