@@ -26,7 +26,8 @@ export interface Harness {
   readonly prefix: string;
   submission(d?: number, body?: Record<string, string | number>): Submission;
   submit(s: unknown): Promise<Reply>;
-  submitBatch(items: readonly unknown[]): Promise<Reply[]>;
+  /** timeoutMs: how long to wait for the reply (a reply can be lost when a server dies). */
+  submitBatch(items: readonly unknown[], timeoutMs?: number): Promise<Reply[]>;
   get<T>(node: number, path: string): Promise<T>;
   storedSizes(): Promise<number[]>;
   dbEntries(node: number): Promise<{ seq: number; bytes: Buffer; leafHash: Buffer }[]>;
@@ -131,7 +132,7 @@ export async function startHarness(
       for (let i = 1; i <= 3; i++)
         await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${i} WITH (FORCE)`);
       await admin.end();
-      await rm(dir, { recursive: true, force: true });
+      if (!process.env['GOVX_KEEP_TEST_DIR']) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -6,3 +6,4 @@ export * from './sequencer/submission-error.js';
 export * from './sequencer/submission-intake.js';
 export * from './sequencer/sequencer.js';
 export * from './ledger-node.module.js';
+export * from './rebuild/rebuild-stream.js';

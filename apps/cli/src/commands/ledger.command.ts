@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadLedgerNodeConfig } from '@govx/ledger-node';
+import { loadLedgerNodeConfig, rebuildStreamFromDatabase } from '@govx/ledger-node';
 import { parseVerifierKey } from '@govx/ledger-core';
 import { ExitCode } from '../exit-code.js';
 
@@ -32,7 +32,7 @@ async function keys(options: KeysOptions): Promise<number> {
 export function registerLedgerCommands(program: Command): void {
   const ledger = program
     .command('ledger')
-    .description('ledger nodes: keys (rebuild arrives with issue #4)');
+    .description('ledger nodes: verifier keys, rebuild after loss');
   ledger
     .command('keys')
     .description("print the nodes' checkpoint verifier keys (C2SP name+hash+base64), one per line")
@@ -44,6 +44,33 @@ export function registerLedgerCommands(program: Command): void {
       } catch (e) {
         process.stderr.write(`govx ledger keys: ${(e as Error).message}\n`);
         process.exitCode = ExitCode.Unusable;
+      }
+    });
+  ledger
+    .command('rebuild')
+    .description(
+      "after a total loss of the NATS store: verify a node's database against its cosigned checkpoints, then re-create the ledger stream from it",
+    )
+    .requiredOption('--config <file>', 'the configuration of the node whose database is the source')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: { config: string; json?: boolean }) => {
+      try {
+        const report = await rebuildStreamFromDatabase(
+          loadLedgerNodeConfig(options.config),
+          (line) => {
+            if (!options.json) process.stderr.write(`${line}\n`);
+          },
+        );
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(report)}\n`
+            : `rebuilt: ${report.entries} entries (root ${report.root}, verified against the checkpoint of size ${report.checkpointSize}); ${report.republished} republished, ${report.alreadyInStream} already in the stream\n`,
+        );
+        process.exitCode = ExitCode.Ok;
+      } catch (e) {
+        process.stderr.write(`govx ledger rebuild: ${(e as Error).message}\n`);
+        process.exitCode =
+          (e as Error).name === 'RebuildError' ? ExitCode.Failed : ExitCode.Unusable;
       }
     });
 }

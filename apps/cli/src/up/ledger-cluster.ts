@@ -1,7 +1,7 @@
 // A local cluster of ledger nodes as separate processes, each with its own PostgreSQL
 // database, on a given NATS cluster: what `govx up` runs and what the tests exercise.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSuite } from '@govx/crypto';
@@ -109,7 +109,7 @@ export class LocalLedgerCluster {
   /** Starts node i (again) and waits until its /health answers. */
   async startNode(i: number): Promise<void> {
     const node = this.nodes[i]!;
-    const out = this.options.inheritOutput ? 'inherit' : 'ignore';
+    const out = this.options.inheritOutput ? 'inherit' : openSync(join(this.options.dir, `${node.id}.log`), 'a');
     const child = spawn(
       process.execPath,
       [...(this.options.nodeArgs ?? []), LEDGER_MAIN, '--config', node.configPath],
@@ -118,6 +118,7 @@ export class LocalLedgerCluster {
       },
     );
     node.process = child;
+    if (typeof out === 'number') closeSync(out);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null)

@@ -23,6 +23,8 @@ export interface CosignMessage {
   readonly root: string;
   /** The signer's note signature line, `— name base64\n`. */
   readonly line: string;
+  /** An answer to another node's signature: never answered in turn. */
+  readonly reply?: boolean;
 }
 
 export interface CheckpointerOptions {
@@ -35,12 +37,13 @@ export interface CheckpointerOptions {
 
 /** Sizes whose signatures are still collected; older ones are dropped. */
 const OPEN_SIZES = 64;
+const ANSWER_INTERVAL_MS = 1_000;
 
 export class Checkpointer {
   private readonly lines = new Map<number, Map<string, string>>();
   private readonly texts = new Map<number, string>();
   private readonly proposals = new Set<number>();
-  private readonly answered = new Set<string>();
+  private readonly answered = new Map<string, number>();
   private lastSigned = 0;
   private lastFinal = 0;
   private stored = 0;
@@ -104,7 +107,12 @@ export class Checkpointer {
   }
 
   private async onQuiet(): Promise<void> {
-    if (this.stored > this.lastSigned && this.stored > this.lastFinal) await this.sign(this.stored);
+    if (this.stored <= this.lastFinal) return;
+    if (this.stored > this.lastSigned) return this.sign(this.stored);
+    // Signed but not final here: the others' lines may have been lost (a reconnect, a
+    // restart). Say ours again; every node that has signed this size answers with its own.
+    const own = this.lines.get(this.stored)?.get(this.options.signer.name);
+    if (own) this.publish(this.stored, await this.textAt(this.stored), own);
   }
 
   private async textAt(size: number): Promise<string> {
@@ -133,9 +141,9 @@ export class Checkpointer {
     await this.collect(size, this.options.signer.name, line);
   }
 
-  private publish(size: number, text: string, line: string): void {
+  private publish(size: number, text: string, line: string, reply = false): void {
     const root = text.split('\n')[2]!;
-    const message: CosignMessage = { size, root, line };
+    const message: CosignMessage = reply ? { size, root, line, reply } : { size, root, line };
     this.nc.publish(LedgerSubjects.Cosign, JSON.stringify(message));
   }
 
@@ -155,12 +163,15 @@ export class Checkpointer {
     if (!this.verifies(verifier, text, message)) return;
     await this.collect(message.size, name, message.line);
     const own = this.lines.get(message.size)?.get(this.options.signer.name);
-    if (!own) await this.sign(message.size);
-    else if (!this.answered.has(`${message.size}:${name}`)) {
-      // The sender may have missed our signature (it was catching up): send it once more.
-      this.answered.add(`${message.size}:${name}`);
-      this.publish(message.size, text, own);
-    }
+    if (!own) return this.sign(message.size);
+    // The sender may lack our signature (it was catching up, or lost it): answer, at most
+    // once a second per sender and size, and never answer an answer.
+    const key = `${message.size}:${name}`;
+    if (message.reply || Date.now() - (this.answered.get(key) ?? 0) < ANSWER_INTERVAL_MS) return;
+    this.answered.set(key, Date.now());
+    if (this.answered.size > 4 * OPEN_SIZES)
+      this.answered.delete(this.answered.keys().next().value!);
+    this.publish(message.size, text, own, true);
   }
 
   private verifies(verifier: NoteVerifier, text: string, message: CosignMessage): boolean {

@@ -57,6 +57,7 @@ export interface SequencerOptions {
 
 const RETRY_BACKOFF_MS = 100;
 const LINGER_MS = 1;
+const FORCE_RECONNECT_AFTER_MS = 3_000;
 const CATCH_UP_TIMEOUT_MS = 5_000;
 
 /** JetStream message id of a submission: one per (actor, idempotency key). */
@@ -70,6 +71,8 @@ export class Sequencer {
   private running = false;
   /** The tip after our own last append, when it is ahead of what the witness verified. */
   private ownTip: VerifiedTip | null = null;
+  /** Since when appends have failed with transient errors only (null: they have not). */
+  private transientSince: number | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -152,6 +155,20 @@ export class Sequencer {
       }
       // Let submissions that are being checked right now join this batch.
       if (this.queue.length < this.options.maxBatch) await delay(LINGER_MS);
+      const now = performance.now();
+      const expired = this.queue.filter((p) => now - p.started > this.options.ackTimeoutMs);
+      if (expired.length > 0) {
+        for (const p of expired) {
+          this.queue.splice(this.queue.indexOf(p), 1);
+          p.reject(
+            new SubmissionError(
+              SubmissionErrorCode.Unavailable,
+              'the ledger stream did not accept the entry in time; resubmit with the same idempotency key',
+            ),
+          );
+        }
+        continue;
+      }
       const batch = await this.withoutStored(this.queue.splice(0, this.options.maxBatch));
       if (batch.length === 0) continue;
       try {
@@ -275,6 +292,11 @@ export class Sequencer {
     const settled = published.length > appended ? appended + 1 : appended;
     const rest = batch.slice(settled);
     if (appended < published.length) this.ownTip = null; // a duplicate: the chain we placed after it is void
+    if (error)
+      this.logger.warn(
+        { err: error, base: base.size, appended },
+        'append interrupted; retrying the rest',
+      );
     if (error instanceof WrongLastSequenceError) {
       this.metrics.conflicts.inc();
       this.ownTip = null;
@@ -284,6 +306,16 @@ export class Sequencer {
       ]);
     } else if (error instanceof TransientBusError) {
       this.ownTip = null;
+      this.transientSince ??= Date.now();
+      if (Date.now() - this.transientSince > FORCE_RECONNECT_AFTER_MS) {
+        // nats-server 2.9 can leave a connection to a server that lost the stream's interest
+        // after a cluster restart ("no responders" for ever): move to another server.
+        this.logger.warn(
+          'the stream has not answered for a while; reconnecting to another NATS server',
+        );
+        this.transientSince = Date.now();
+        await this.nc.reconnect().catch(() => undefined);
+      }
       await delay(RETRY_BACKOFF_MS);
     } else if (error) {
       throw error;
