@@ -109,7 +109,9 @@ export class LocalLedgerCluster {
   /** Starts node i (again) and waits until its /health answers. */
   async startNode(i: number): Promise<void> {
     const node = this.nodes[i]!;
-    const out = this.options.inheritOutput ? 'inherit' : openSync(join(this.options.dir, `${node.id}.log`), 'a');
+    const out = this.options.inheritOutput
+      ? 'inherit'
+      : openSync(join(this.options.dir, `${node.id}.log`), 'a');
     const child = spawn(
       process.execPath,
       [...(this.options.nodeArgs ?? []), LEDGER_MAIN, '--config', node.configPath],
