@@ -12,9 +12,8 @@ import {
   createSubmission,
   formatCheckpoint,
   noteSigner,
-  signNote,
+  signLine,
   parseVerifierKey,
-  StreamingVerifier,
   verifyCheckpoint,
   type CheckpointPolicy,
 } from '@govx/ledger-core';
@@ -40,26 +39,6 @@ async function policy(): Promise<CheckpointPolicy> {
     quorum: 2,
     cosigners: vkeys.map((v, i) => ({ operator: `op-${i}`, verifier: parseVerifierKey(v) })),
   };
-}
-
-/** Every node's database holds the same bytes for [0, size), and they verify. */
-async function expectSameVerifiedLog(size: number): Promise<void> {
-  await waitFor(`all running nodes to store ${size} entries`, async () =>
-    (await h.storedSizes()).every((s) => s === -1 || s >= size),
-  );
-  const copies = await Promise.all([0, 1, 2].map((i) => h.dbEntries(i)));
-  for (const copy of copies) {
-    expect(copy.slice(0, size).map((e) => e.seq)).toEqual(
-      Array.from({ length: size }, (_, i) => i),
-    );
-    expect(copy.slice(0, size).map((e) => e.bytes.toString('hex'))).toEqual(
-      copies[0]!.slice(0, size).map((e) => e.bytes.toString('hex')),
-    );
-  }
-  const keys = new Map(h.departments.map((d) => [d.key.publicKey.keyId, d.key.publicKey]));
-  const verifier = new StreamingVerifier({ keys: (id) => keys.get(id) });
-  for (const e of copies[0]!.slice(0, size)) verifier.pushEntry(e.bytes);
-  expect(verifier.summary()).toMatchObject({ ok: true, size });
 }
 
 const leafHex = (bytes: Buffer) =>
@@ -159,7 +138,7 @@ describe('the ledger service', () => {
         'idempotency-conflict',
       ]).toContain(r.error!.code);
     }
-    await expectSameVerifiedLog(before + (accepted.length > 0 ? 1 : 0));
+    await h.expectSameVerifiedLog(before + (accepted.length > 0 ? 1 : 0));
   });
 
   it('appends a duplicate once and answers it with the first receipt; refuses a reused key', async () => {
@@ -186,7 +165,7 @@ describe('the ledger service', () => {
     expect(replies.every((r) => r.ok)).toBe(true);
     const seqs = replies.map((r) => r.receipt!.seq);
     expect(new Set(seqs).size).toBe(300);
-    await expectSameVerifiedLog(Math.max(...seqs) + 1);
+    await h.expectSameVerifiedLog(Math.max(...seqs) + 1);
   });
 
   it('finalises checkpoints cosigned by a quorum, with proofs that govx proof verify accepts', async () => {
@@ -255,7 +234,7 @@ describe('the ledger service', () => {
     );
     expect(replies.every((r) => r.ok)).toBe(true);
     await h.ledger.startNode(2);
-    await expectSameVerifiedLog(Math.max(...replies.map((r) => r.receipt!.seq)) + 1);
+    await h.expectSameVerifiedLog(Math.max(...replies.map((r) => r.receipt!.seq)) + 1);
   });
 
   it('fails over when the sequencing node dies, and takes it back when it returns', async () => {
@@ -271,7 +250,7 @@ describe('the ledger service', () => {
       'node 1 to take sequencing back',
       async () => (await h.get<{ sequencing: boolean }>(0, '/health')).sequencing,
     );
-    await expectSameVerifiedLog(Math.max(...replies.map((r) => r.receipt!.seq)) + 1);
+    await h.expectSameVerifiedLog(Math.max(...replies.map((r) => r.receipt!.seq)) + 1);
   });
 
   it('loses no acknowledged entry when a NATS server is killed mid-load', async () => {
@@ -296,7 +275,7 @@ describe('the ledger service', () => {
     expect(before).toBeGreaterThan(0);
     expect(acked.length).toBeGreaterThan(before);
     const top = Math.max(...acked.map((r) => r.seq)) + 1;
-    await expectSameVerifiedLog(top);
+    await h.expectSameVerifiedLog(top);
     const rows = await h.dbEntries(0);
     for (const r of acked) expect(leafHex(rows[r.seq]!.bytes)).toBe(r.leafHash);
     expect((await h.get<{ status: string }>(0, '/health')).status).toBe('ok');
@@ -359,7 +338,7 @@ describe('the ledger service', () => {
       );
     }
     expect(reply).toMatchObject({ ok: true, receipt: { seq: size } });
-    await expectSameVerifiedLog(size + 1);
+    await h.expectSameVerifiedLog(size + 1);
   }, 150_000);
 
   // Last: it halts the cluster.
@@ -372,7 +351,7 @@ describe('the ledger service', () => {
       size,
       root: new Uint8Array(32).fill(9),
     });
-    const line = signNote(text, [signer]).slice(text.length + 1);
+    const line = signLine(signer, text);
     h.client.publish(
       LedgerSubjects.Cosign,
       JSON.stringify({ size, root: text.split('\n')[2], line }),

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, LedgerSubjects, NatsCluster, type NatsConnection } from '@govx/bus';
 import { getSuite, type SigningPrivateKey } from '@govx/crypto';
-import { createSubmission, type Submission } from '@govx/ledger-core';
+import { expect } from '@jest/globals';
+import { createSubmission, StreamingVerifier, type Submission } from '@govx/ledger-core';
 import pg from 'pg';
 import { LocalLedgerCluster } from '../../apps/cli/src/up/ledger-cluster.js';
 
@@ -31,6 +32,8 @@ export interface Harness {
   get<T>(node: number, path: string): Promise<T>;
   storedSizes(): Promise<number[]>;
   dbEntries(node: number): Promise<{ seq: number; bytes: Buffer; leafHash: Buffer }[]>;
+  /** Every running node's database holds the same bytes for [0, size), and they verify. */
+  expectSameVerifiedLog(size: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,7 +74,7 @@ export async function startHarness(
   let counter = 0;
   const get = async <T>(node: number, path: string): Promise<T> =>
     (await (await fetch(`${ledger.nodes[node]!.url}${path}`)).json()) as T;
-  return {
+  const harness: Harness = {
     dir,
     nats,
     ledger,
@@ -123,6 +126,23 @@ export async function startHarness(
         await db.end();
       }
     },
+    async expectSameVerifiedLog(size) {
+      await waitFor(`all running nodes to store ${size} entries`, async () =>
+        (await harness.storedSizes()).every((n) => n === -1 || n >= size),
+      );
+      const copies = await Promise.all([0, 1, 2].map((i) => harness.dbEntries(i)));
+      const first = copies[0]!.slice(0, size).map((e) => e.bytes.toString('hex'));
+      for (const copy of copies) {
+        expect(copy.slice(0, size).map((e) => e.seq)).toEqual(
+          Array.from({ length: size }, (_, i) => i),
+        );
+        expect(copy.slice(0, size).map((e) => e.bytes.toString('hex'))).toEqual(first);
+      }
+      const keys = new Map(departments.map((d) => [d.key.publicKey.keyId, d.key.publicKey]));
+      const verifier = new StreamingVerifier({ keys: (id) => keys.get(id) });
+      for (const e of copies[0]!.slice(0, size)) verifier.pushEntry(e.bytes);
+      expect(verifier.summary()).toMatchObject({ ok: true, size });
+    },
     async close() {
       await client.drain();
       await ledger.stop();
@@ -135,4 +155,5 @@ export async function startHarness(
       if (!process.env['GOVX_KEEP_TEST_DIR']) await rm(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }

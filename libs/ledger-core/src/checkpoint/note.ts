@@ -194,13 +194,19 @@ export function noteVerifier(
 /** Signs `text` (which MUST end in a newline) with each signer and returns the note. */
 export function signNote(text: string, signers: readonly NoteSigner[]): string {
   assertNoteText(text);
-  return text + '\n' + signers.map((s) => signatureLine(s.name, s.keyHash, s.sign(text))).join('');
+  return text + '\n' + signers.map((s) => signLine(s, text)).join('');
 }
 
 /** Adds signature lines to an existing signed note (e.g. a witness cosigning). */
 export function addSignatures(note: string, signers: readonly NoteSigner[]): string {
   const { text } = splitNote(note);
-  return note + signers.map((s) => signatureLine(s.name, s.keyHash, s.sign(text))).join('');
+  return note + signers.map((s) => signLine(s, text)).join('');
+}
+
+/** One signature line, `— name base64(keyhash ‖ sig)\n`, by `signer` over note `text`. */
+export function signLine(signer: NoteSigner, text: string): string {
+  assertNoteText(text);
+  return signatureLine(signer.name, signer.keyHash, signer.sign(text));
 }
 
 function signatureLine(name: string, keyHash: number, signature: Uint8Array): string {

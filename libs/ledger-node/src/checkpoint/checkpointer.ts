@@ -7,6 +7,7 @@ import {
   formatCheckpoint,
   NoteError,
   openNote,
+  signLine,
   verifyCheckpoint,
   type CheckpointPolicy,
   type NoteSigner,
@@ -132,10 +133,7 @@ export class Checkpointer {
     if (size === 0 || this.health.halted || this.lines.get(size)?.has(this.options.signer.name))
       return;
     const text = await this.textAt(size);
-    const signature = Buffer.from(this.options.signer.sign(text));
-    const prefix = Buffer.alloc(4);
-    prefix.writeUInt32BE(this.options.signer.keyHash);
-    const line = `\u2014 ${this.options.signer.name} ${Buffer.concat([prefix, signature]).toString('base64')}\n`;
+    const line = signLine(this.options.signer, text);
     this.lastSigned = Math.max(this.lastSigned, size);
     this.publish(size, text, line);
     await this.collect(size, this.options.signer.name, line);
