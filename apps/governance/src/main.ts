@@ -1,0 +1,2 @@
+// The governance process: composes lib modules only (filled in by its issue).
+export {};

@@ -1,0 +1,2 @@
+// @govx/governance: catalogue registry, requests and deadlines, policy decisions, officers.
+export {};

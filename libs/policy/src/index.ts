@@ -1,0 +1,2 @@
+// @govx/policy: the sharing-policy language and its deterministic evaluator (pure).
+export {};
