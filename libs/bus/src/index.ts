@@ -39,3 +39,5 @@ export type { NatsClusterOptions } from './nats-cluster.js';
 export { NATS_SERVER_INSTALL_HINT, natsServerBinary } from './nats-server-binary.js';
 export { LEDGER_STREAM, LedgerSubjects } from './subjects.js';
 export type { LedgerSubject } from './subjects.js';
+export { LedgerClient, LedgerRejectedError } from './ledger-client.js';
+export type { FollowedEntry, LedgerClientOptions, LedgerReceipt } from './ledger-client.js';
