@@ -1,3 +1,9 @@
 // @govx/gateway: a department's gateway: keys, catalogue, requests, data source,
 // encryption, deliveries.
-export {};
+export * from './data-source/data-source.js';
+export { PgTableSource } from './data-source/pg-table.source.js';
+export * from './catalogue/catalogue-entry.js';
+export { SeededRandom } from './demo/prng.js';
+export * from './demo/demo-world.js';
+export * from './demo/demo-departments.js';
+export * from './demo/demo-loader.js';

@@ -1,0 +1,93 @@
+// The demo loader and the PostgreSQL table adapter against the real PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  demoBindings,
+  demoDepartment,
+  DEMO_DEPARTMENTS,
+  ensureDatabase,
+  generateDemoWorld,
+  loadDemoDepartment,
+  PgTableSource,
+  UnknownDatasetError,
+} from '@govx/gateway';
+import pg from 'pg';
+
+const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
+const DB = `govx_test_gateway_ds_${process.pid}`;
+const URL = `${POSTGRES}/${DB}`;
+
+describe(PgTableSource.name, () => {
+  const world = generateDemoWorld();
+  const sources: PgTableSource[] = [];
+
+  beforeAll(async () => {
+    await ensureDatabase(POSTGRES, DB);
+    for (const d of DEMO_DEPARTMENTS) {
+      const result = await loadDemoDepartment(URL, d, world);
+      expect(result.loaded).toBe(true);
+      sources.push(PgTableSource.connect(URL, demoBindings(d)));
+    }
+  });
+
+  afterAll(async () => {
+    for (const s of sources) await s.close();
+    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('loads 10,000 rows per table, and a second load with the same seed is a no-op', async () => {
+    const again = await loadDemoDepartment(URL, demoDepartment('taxation'), world);
+    expect(again).toEqual({
+      department: 'taxation',
+      loaded: false,
+      rows: { tx_person_tax: 10_000, tx_parcel_tax: 10_000 },
+    });
+  });
+
+  it('reads one record restricted to the asked fields, agreeing across departments', async () => {
+    const [ps, nr, tx, ss] = sources as [
+      PgTableSource,
+      PgTableSource,
+      PgTableSource,
+      PgTableSource,
+    ];
+    const parcel = world.parcels[42]!;
+    const owner = world.people.find((p) => p.idNumber === parcel.ownerIdNumber)!;
+    await expect(
+      nr.read('nr.land-ownership', parcel.parcelId, ['ownerIdNumber', 'mortgaged']),
+    ).resolves.toEqual({ ownerIdNumber: owner.idNumber, mortgaged: parcel.mortgaged });
+    await expect(ps.read('ps.identity', owner.idNumber, ['name', 'birthDate'])).resolves.toEqual({
+      name: owner.name,
+      birthDate: owner.birthDate,
+    });
+    const tax = world.personTax.find((t) => t.idNumber === owner.idNumber)!;
+    await expect(
+      tx.read('tx.tax-clearance', owner.idNumber, ['status', 'arrearsCny']),
+    ).resolves.toEqual({
+      status: tax.status,
+      arrearsCny: tax.arrearsCny,
+    });
+    const c = world.contributions.find((x) => x.idNumber === owner.idNumber)!;
+    await expect(
+      ss.read('ss.contribution-record', owner.idNumber, ['insured', 'employer']),
+    ).resolves.toEqual({
+      insured: c.insured,
+      employer: c.employer,
+    });
+  });
+
+  it('answers null for an unknown subject and a named error for an unknown dataset or field', async () => {
+    const ps = sources[0]!;
+    await expect(ps.read('ps.identity', '000000000000000000', ['name'])).resolves.toBeNull();
+    await expect(ps.read('tx.tax-clearance', 'x', ['status'])).rejects.toBeInstanceOf(
+      UnknownDatasetError,
+    );
+    await expect(ps.read('ps.identity', 'x', ['name', 'photoHash'])).rejects.toMatchObject({
+      name: 'UnknownFieldError',
+      field: 'fields/1',
+    });
+    await expect(ps.read('ps.identity', "x' OR '1'='1", ['name'])).resolves.toBeNull();
+  });
+});
