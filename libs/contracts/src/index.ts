@@ -2,3 +2,4 @@
 // for validation, OpenAPI and docs (pure TypeScript, no framework).
 export * from './entry-types.js';
 export * from './governance.js';
+export * from './access.js';

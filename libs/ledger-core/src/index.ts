@@ -12,3 +12,4 @@ export * from './checkpoint/checkpoint.js';
 export * from './verifier/streaming-verifier.js';
 export * from './proof/proof-document.js';
 export * from './verifier/parallel-verifier.js';
+export * from './keys/index.js';
