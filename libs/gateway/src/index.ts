@@ -7,3 +7,7 @@ export { SeededRandom } from './demo/prng.js';
 export * from './demo/demo-world.js';
 export * from './demo/demo-departments.js';
 export * from './demo/demo-loader.js';
+export * from './exchange/masking.js';
+export * from './exchange/payload-envelope.js';
+export * from './exchange/subject.js';
+export * from './exchange/verification.js';
