@@ -1,6 +1,7 @@
 // The four demo departments: their tables (filled from the demo world), their dataset
 // bindings and their catalogue entries, covering the three sharing categories, both methods
 // and grades 1–4, so the demo shows auto-approval, officer review and refusal.
+import type { DataClassification, DataGrade } from '@govx/contracts';
 import type { CatalogueEntry, CatalogueField } from '../catalogue/catalogue-entry.js';
 import { columnOf, type FieldType, type TableBinding } from '../data-source/data-source.js';
 import type { DemoWorld } from './demo-world.js';
@@ -30,13 +31,24 @@ export interface DemoDepartment {
   readonly tableOf: Readonly<Record<string, string>>;
 }
 
+const GRADES: Readonly<Record<1 | 2 | 3, DataGrade>> = { 1: 'general', 2: 'important', 3: 'core' };
+
+/** A field: grade 1 general, 2 important, 3 core; classification p public, P personal, S sensitive personal. */
 const f = (
   name: string,
   type: FieldType,
-  grade: CatalogueField['grade'],
+  grade: 1 | 2 | 3,
   description: string,
   masking?: string,
-): CatalogueField => ({ name, type, grade, description, ...(masking ? { masking } : {}) });
+  classification: DataClassification = 'personal',
+): CatalogueField => ({
+  name,
+  type,
+  grade: GRADES[grade],
+  classification,
+  description,
+  ...(masking ? { masking } : {}),
+});
 
 const ID_NUMBER = f(
   'idNumber',
@@ -122,7 +134,7 @@ const contributionTable: DemoTable = {
   rows: (w) => w.contributions,
 };
 
-const common = { version: 1, format: 'json', frequency: 'real-time' } as const;
+const common = { version: 1, frequency: 'realtime' } as const;
 
 export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
   {
@@ -143,7 +155,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         description:
           'Answers whether a claimed name and id number match the register; returns no record.',
         category: 'unconditional',
-        method: 'verification',
+        mode: 'verification',
         subjectField: 'idNumber',
         fields: [ID_NUMBER, f('name', 'string', 2, 'full name', 'name')],
       },
@@ -154,16 +166,18 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '居民身份信息 Resident identity record',
         description: 'Identity card data of a resident.',
         category: 'conditional',
-        method: 'transfer',
+        mode: 'transfer',
         subjectField: 'idNumber',
-        conditions: 'Only for an administrative procedure concerning the person, with legal basis.',
+        conditions: ['an administrative procedure concerning the person, with its legal basis'],
+        scope: 'one person per request',
+        purposes: ['real-estate registration', 'social benefits', 'licensing'],
         fields: [
           ID_NUMBER,
           f('name', 'string', 2, 'full name', 'name'),
           f('gender', 'string', 1, 'male or female'),
           f('birthDate', 'date', 2, 'date of birth', 'birth-year'),
           f('ethnicity', 'string', 3, 'ethnic group', 'redact'),
-          f('address', 'string', 3, 'registered address', 'address-district'),
+          f('address', 'string', 2, 'registered address', 'address-district'),
           f('validUntil', 'date', 1, 'card valid until'),
         ],
       },
@@ -174,11 +188,18 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '居民身份证照片 Identity card photograph',
         description: 'Hash of the identity card photograph.',
         category: 'not-shared',
-        method: 'transfer',
+        mode: 'transfer',
         subjectField: 'idNumber',
-        legalCitation:
-          '《中华人民共和国居民身份证法》第六条 (Resident Identity Card Law, art. 6: personal information learnt in issuing cards is kept confidential)',
-        fields: [ID_NUMBER, f('photoHash', 'string', 4, 'SHA-256 of the photograph')],
+        reason: 'personal information learnt in issuing identity cards is kept confidential',
+        citation: {
+          kind: 'law',
+          title: '中华人民共和国居民身份证法 (Resident Identity Card Law)',
+          article: '第六条 (art. 6)',
+        },
+        fields: [
+          ID_NUMBER,
+          f('photoHash', 'string', 3, 'SHA-256 of the photograph', undefined, 'sensitive-personal'),
+        ],
       },
     ],
   },
@@ -195,15 +216,22 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '宗地信息 Land parcel',
         description: 'Area, use and location of a registered land parcel.',
         category: 'unconditional',
-        method: 'transfer',
+        mode: 'transfer',
         subjectField: 'parcelId',
         frequency: 'daily',
         fields: [
-          f('parcelId', 'string', 1, 'parcel number'),
-          f('areaM2', 'integer', 1, 'area in square metres'),
-          f('landUse', 'string', 1, 'residential, agricultural, commercial or industrial'),
-          f('location', 'string', 1, 'location'),
-          f('registeredOn', 'date', 1, 'first registration'),
+          f('parcelId', 'string', 1, 'parcel number', undefined, 'public'),
+          f('areaM2', 'integer', 1, 'area in square metres', undefined, 'public'),
+          f(
+            'landUse',
+            'string',
+            1,
+            'residential, agricultural, commercial or industrial',
+            undefined,
+            'public',
+          ),
+          f('location', 'string', 1, 'location', undefined, 'public'),
+          f('registeredOn', 'date', 1, 'first registration', undefined, 'public'),
         ],
       },
       {
@@ -213,15 +241,17 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '不动产权属 Land ownership',
         description: 'Owner, certificate and encumbrance of a parcel.',
         category: 'conditional',
-        method: 'transfer',
+        mode: 'transfer',
         subjectField: 'parcelId',
-        conditions: 'For a transaction, tax or court procedure concerning the parcel.',
+        conditions: ['a transaction, tax or court procedure concerning the parcel'],
+        scope: 'one parcel per request',
+        purposes: ['real-estate registration', 'taxation', 'court enforcement'],
         fields: [
           f('parcelId', 'string', 1, 'parcel number'),
-          f('ownerIdNumber', 'string', 3, 'owner id number', 'id-number'),
+          f('ownerIdNumber', 'string', 2, 'owner id number', 'id-number'),
           f('certificateNo', 'string', 2, 'real-estate certificate number', 'certificate'),
           f('mortgaged', 'boolean', 2, 'under mortgage'),
-          f('assessedValueCny', 'integer', 3, 'assessed value (CNY)', 'round-10k'),
+          f('assessedValueCny', 'integer', 2, 'assessed value (CNY)', 'round-10k'),
         ],
       },
     ],
@@ -243,14 +273,16 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '完税证明 Tax clearance (person)',
         description: 'Whether a person has cleared their taxes.',
         category: 'conditional',
-        method: 'transfer',
+        mode: 'transfer',
         subjectField: 'idNumber',
-        conditions: 'For a licence, transaction or benefit that requires tax clearance.',
+        conditions: ['a licence, transaction or benefit that requires tax clearance'],
+        scope: 'one person per request',
+        purposes: ['real-estate registration', 'licensing', 'public procurement'],
         fields: [
           ID_NUMBER,
           f('status', 'string', 2, 'cleared or arrears'),
-          f('arrearsCny', 'integer', 3, 'amount in arrears (CNY)', 'round-1k'),
-          f('lastFiledYear', 'integer', 2, 'last filed tax year'),
+          f('arrearsCny', 'integer', 2, 'amount in arrears (CNY)', 'round-1k'),
+          f('lastFiledYear', 'integer', 1, 'last filed tax year'),
           f('taxOffice', 'string', 1, 'competent tax office'),
         ],
       },
@@ -261,7 +293,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '不动产完税 Land tax clearance',
         description: 'Deed tax and land tax status of a parcel.',
         category: 'unconditional',
-        method: 'transfer',
+        mode: 'transfer',
         subjectField: 'parcelId',
         fields: [
           f('parcelId', 'string', 1, 'parcel number'),
@@ -276,11 +308,25 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '个人收入 Personal income',
         description: 'Annual taxable income.',
         category: 'not-shared',
-        method: 'transfer',
+        mode: 'transfer',
         subjectField: 'idNumber',
-        legalCitation:
-          '《中华人民共和国税收征收管理法》第八条 (Tax Collection Administration Law, art. 8: taxpayer information is kept confidential)',
-        fields: [ID_NUMBER, f('annualIncomeCny', 'integer', 4, 'annual taxable income (CNY)')],
+        reason: 'taxpayer information is kept confidential',
+        citation: {
+          kind: 'law',
+          title: '中华人民共和国税收征收管理法 (Tax Collection Administration Law)',
+          article: '第八条 (art. 8)',
+        },
+        fields: [
+          ID_NUMBER,
+          f(
+            'annualIncomeCny',
+            'integer',
+            3,
+            'annual taxable income (CNY)',
+            undefined,
+            'sensitive-personal',
+          ),
+        ],
       },
     ],
   },
@@ -297,7 +343,7 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '参保核验 Insurance status verification',
         description: 'Answers whether a person is insured; returns no record.',
         category: 'unconditional',
-        method: 'verification',
+        mode: 'verification',
         subjectField: 'idNumber',
         fields: [ID_NUMBER, f('insured', 'boolean', 1, 'currently insured')],
       },
@@ -308,19 +354,22 @@ export const DEMO_DEPARTMENTS: readonly DemoDepartment[] = [
         name: '社保缴费记录 Social insurance contribution record',
         description: 'Employer, months contributed and contribution base.',
         category: 'conditional',
-        method: 'transfer',
+        mode: 'transfer',
         subjectField: 'idNumber',
         frequency: 'monthly',
-        conditions:
-          'For residence, housing or benefit procedures that require contribution history.',
+        conditions: [
+          'a residence, housing or benefit procedure that requires contribution history',
+        ],
+        scope: 'one person per request',
+        purposes: ['real-estate registration', 'residence permit', 'social benefits'],
         fields: [
           ID_NUMBER,
           f('insured', 'boolean', 1, 'currently insured'),
           f('employer', 'string', 2, 'current employer', 'redact'),
           f('monthsContributed', 'integer', 2, 'months of contributions'),
-          f('lastMonth', 'string', 2, 'last contribution month'),
-          f('monthlyBaseCny', 'integer', 3, 'monthly contribution base (CNY)', 'round-1k'),
-          f('pensionStatus', 'string', 2, 'contributing, suspended, retired or none'),
+          f('lastMonth', 'string', 1, 'last contribution month'),
+          f('monthlyBaseCny', 'integer', 2, 'monthly contribution base (CNY)', 'round-1k'),
+          f('pensionStatus', 'string', 1, 'contributing, suspended, retired or none'),
         ],
       },
     ],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { assertCatalogueEntry, SHARING_CATEGORIES } from '../catalogue/catalogue-entry.js';
+import { SharingCategory } from '@govx/contracts';
+import { toCataloguePublishBody } from '../catalogue/catalogue-entry.js';
 import { DEMO_DEPARTMENTS, demoBindings } from './demo-departments.js';
 import { generateDemoWorld, idNumberCheckChar, isValidIdNumber } from './demo-world.js';
 import { SeededRandom } from './prng.js';
@@ -88,7 +89,7 @@ describe('DEMO_DEPARTMENTS', () => {
   it('has four departments whose catalogue entries are valid and bound to a table', () => {
     expect(DEMO_DEPARTMENTS.map((d) => d.id)).toHaveLength(4);
     for (const d of DEMO_DEPARTMENTS) {
-      for (const entry of d.catalogue) expect(() => assertCatalogueEntry(entry)).not.toThrow();
+      for (const entry of d.catalogue) expect(() => toCataloguePublishBody(entry)).not.toThrow();
       for (const b of demoBindings(d)) {
         const table = d.tables.find((t) => t.table === b.table)!;
         for (const field of b.fields) expect(table.fields.map((f) => f.name)).toContain(field.name);
@@ -96,12 +97,14 @@ describe('DEMO_DEPARTMENTS', () => {
     }
   });
 
-  it('covers the three sharing categories, both methods and grades 1 to 4', () => {
+  it('covers the three sharing categories, both modes and the three grades', () => {
     const entries = DEMO_DEPARTMENTS.flatMap((d) => d.catalogue);
-    expect(new Set(entries.map((e) => e.category))).toEqual(new Set(SHARING_CATEGORIES));
-    expect(new Set(entries.map((e) => e.method))).toEqual(new Set(['transfer', 'verification']));
+    expect(new Set(entries.map((e) => e.category))).toEqual(
+      new Set(Object.values(SharingCategory)),
+    );
+    expect(new Set(entries.map((e) => e.mode))).toEqual(new Set(['transfer', 'verification']));
     expect(new Set(entries.flatMap((e) => e.fields.map((f) => f.grade)))).toEqual(
-      new Set([1, 2, 3, 4]),
+      new Set(['general', 'important', 'core']),
     );
   });
 });

@@ -18,7 +18,7 @@ const identity = demoDepartment('public-security').catalogue.find(
 describe('applyMaskingProfile()', () => {
   const profile = catalogueMaskingProfile(identity);
   it('masks, substitutes and generalises per the catalogue rules', () => {
-    expect(profile.id).toBe('ps.identity@1/masked');
+    expect(profile.id).toBe('ps.identity:v1:masked');
     expect(() => assertMaskingProfile(profile)).not.toThrow();
     const record = {
       idNumber: '11010519491231002X',
@@ -67,13 +67,13 @@ describe('assertMaskingProfile()', () => {
     );
     expect(() =>
       assertMaskingProfile({
-        id: 'ps.identity@1/x',
+        id: 'ps.identity:v1:x',
         datasetId: 'ps.identity',
         rules: { name: 'nope' },
       }),
     ).toThrow(expect.objectContaining({ field: 'rules/name' }));
     expect(() =>
-      assertMaskingProfile({ id: 'ps.identity@1/x', datasetId: 'tx.income', rules: {} }),
+      assertMaskingProfile({ id: 'ps.identity:v1:x', datasetId: 'tx.income', rules: {} }),
     ).toThrow(expect.objectContaining({ field: 'datasetId' }));
   });
 });

@@ -25,7 +25,7 @@ export const MASKING_RULES: Readonly<Record<string, MaskingRule>> = Object.freez
 });
 
 export interface MaskingProfile {
-  /** `<datasetId>@<version>/<name>`, e.g. `ps.identity@1/masked`. */
+  /** `<datasetId>:v<version>:<name>`, e.g. `ps.identity:v1:masked`. */
   readonly id: string;
   readonly datasetId: string;
   /** field name → rule id (MASKING_RULES); fields not listed pass unchanged. */
@@ -42,22 +42,22 @@ export class MaskingError extends Error {
   }
 }
 
-const PROFILE_ID_RE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+@\d+\/[a-z0-9-]{1,32}$/;
+const PROFILE_ID_RE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+:v\d{1,7}:[a-z0-9-]{1,32}$/;
 const MASK_CHAR = '*';
 
-/** The profile that applies every field's catalogue masking rule: `<datasetId>@<v>/masked`. */
+/** The profile that applies every field's catalogue masking rule: `<datasetId>:v<v>:masked`. */
 export function catalogueMaskingProfile(entry: CatalogueEntry): MaskingProfile {
   const rules: Record<string, string> = {};
   for (const f of entry.fields) if (f.masking) rules[f.name] = f.masking;
-  return { id: `${entry.datasetId}@${entry.version}/masked`, datasetId: entry.datasetId, rules };
+  return { id: `${entry.datasetId}:v${entry.version}:masked`, datasetId: entry.datasetId, rules };
 }
 
 /** Throws MaskingError naming the first bad member. */
 export function assertMaskingProfile(profile: MaskingProfile): void {
   if (typeof profile.id !== 'string' || !PROFILE_ID_RE.test(profile.id)) {
-    throw new MaskingError('id', 'expected <datasetId>@<version>/<name>');
+    throw new MaskingError('id', 'expected <datasetId>:v<version>:<name>');
   }
-  if (!profile.id.startsWith(`${profile.datasetId}@`)) {
+  if (!profile.id.startsWith(`${profile.datasetId}:v`)) {
     throw new MaskingError('datasetId', 'does not match the profile id');
   }
   for (const [field, ruleId] of Object.entries(profile.rules)) {

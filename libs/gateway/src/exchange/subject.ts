@@ -3,7 +3,7 @@
 // to the provider's encryption key.
 //
 //   subjectCommitment = H("govx/subject/v1\n" ‖ salt ‖ utf8(subject))
-//   subjectSealed     = base64(seal(providerKey, JCS({subject, salt, claims?}), aad))
+//   subjectSealed     = hex(seal(providerKey, JCS({subject, salt, claims?}), aad))
 //   aad               = "govx/subject/v1\n" ‖ requestId
 import { randomBytes } from 'node:crypto';
 import {
@@ -61,7 +61,7 @@ export function sealSubject(
   const sealed = suite.seal(provider, utf8(jcs(inner)), utf8(SUBJECT_CONTEXT + requestId));
   return {
     subjectCommitment: commitSubject(suite, salt, subject.subject),
-    subjectSealed: Buffer.from(sealed).toString('base64'),
+    subjectSealed: toHex(sealed),
   };
 }
 
@@ -74,7 +74,7 @@ export function openSubject(
   let inner: { subject: string; salt: string; claims?: Record<string, FieldValue> };
   let suite: CryptoSuite;
   try {
-    const sealed = new Uint8Array(Buffer.from(sealedSubject.subjectSealed, 'base64'));
+    const sealed = fromHex(sealedSubject.subjectSealed, 'subjectSealed');
     suite = suiteOfSealed(sealed);
     const plain = suite.open(key, sealed, utf8(SUBJECT_CONTEXT + requestId));
     inner = JSON.parse(new TextDecoder().decode(plain)) as typeof inner;
