@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { printAppendBench, runAppendBench } from '../bench/append.bench.js';
 import { printCoreBench, runCoreBench } from '../bench/core.bench.js';
 import { runCryptoBench } from '../bench/crypto.bench.js';
+import { runPolicyBench } from '../bench/policy.bench.js';
 import { formatRate } from '../bench/measure.js';
 import { ExitCode } from '../exit-code.js';
 
@@ -47,6 +48,19 @@ export function registerBenchCommands(program: Command): void {
       for (const m of result.rows) {
         process.stdout.write(`  ${m.name.padEnd(50)} ${formatRate(m.perSecond).padStart(12)} /s\n`);
       }
+    });
+  bench
+    .command('policy')
+    .description('policy decisions/s on one core, against the bare policy lookup')
+    .option('--policies <n>', 'policies (one per dataset)', positiveInt, 1_000)
+    .option('--requests <n>', 'requests decided', positiveInt, 100_000)
+    .option('--json', 'print the figures as JSON')
+    .action((options: { policies: number; requests: number; json?: boolean }) => {
+      const result = runPolicyBench(options);
+      if (options.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      for (const m of result.rows)
+        process.stdout.write(`  ${m.name.padEnd(50)} ${formatRate(m.perSecond).padStart(12)} /s\n`);
+      process.stdout.write(`  decisions: ${JSON.stringify(result.decisions)}\n`);
     });
   bench
     .command('append')
