@@ -1,2 +1,6 @@
 // @govx/audit: replaying and checking a govx log, ledger and business rules (pure).
-export {};
+export * from './errors.js';
+export * from './audit-item.js';
+export * from './export-format.js';
+export * from './trust.js';
+export * from './log-auditor.js';
