@@ -3,3 +3,4 @@
 export * from './entry-types.js';
 export * from './governance.js';
 export * from './access.js';
+export * from './exchange.js';
