@@ -1,5 +1,6 @@
 // govx: the command line of the platform. This file only composes the commands.
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBenchCommands } from './commands/bench.command.js';
 import { registerLedgerCommands } from './commands/ledger.command.js';
 import { registerProofCommands } from './commands/proof.command.js';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerProofCommands(program);
   registerLedgerCommands(program);
+  registerAuditCommands(program);
   registerBenchCommands(program);
   return program;
 }
