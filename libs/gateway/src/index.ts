@@ -11,3 +11,4 @@ export * from './exchange/masking.js';
 export * from './exchange/payload-envelope.js';
 export * from './exchange/subject.js';
 export * from './exchange/verification.js';
+export * from './payload-store/payload-store.js';
