@@ -1,6 +1,7 @@
 // The ledger node's configuration: one JSON file, validated once at boot (JSON Schema),
 // into a typed object with named defaults. Nothing else reads the environment.
 import { readFileSync } from 'node:fs';
+import { KeyRegistry, KeyRuleError, ROLES, type BootstrapKey } from '@govx/ledger-core';
 import { Ajv, type ErrorObject } from 'ajv';
 
 export interface ClusterNodeConfig {
@@ -40,8 +41,11 @@ export interface LedgerNodeConfig {
      */
     readonly sequencers: 'preferred' | 'all';
   };
-  /** Entry signing keys accepted (SPKI PEM), until the key registry on the ledger (issue #5). */
-  readonly keys: readonly { readonly actor: string; readonly publicKeyPem: string }[];
+  /**
+   * Bootstrap keys (SPKI PEM): valid from seq 0 until a key entry revokes or rotates them.
+   * The first admin key comes from here; every other key is registered on the ledger.
+   */
+  readonly keys: readonly BootstrapKey[];
   readonly checkpoint: { readonly everyEntries: number; readonly everyMs: number };
   readonly limits: {
     readonly maxEntryBytes: number;
@@ -135,6 +139,9 @@ const SCHEMA = {
         properties: {
           actor: { type: 'string' },
           publicKeyPem: { type: 'string', pattern: 'BEGIN PUBLIC KEY' },
+          use: { enum: ['sign', 'encrypt'] },
+          roles: { type: 'array', items: { enum: [...ROLES] } },
+          department: { type: 'string' },
         },
       },
     },
@@ -193,6 +200,12 @@ export function parseLedgerNodeConfig(value: unknown, source = 'configuration'):
     throw new ConfigError(
       `${source}: /cluster/quorum ${config.cluster.quorum} exceeds the ${config.cluster.nodes.length} nodes`,
     );
+  }
+  try {
+    new KeyRegistry(config.keys);
+  } catch (e) {
+    if (e instanceof KeyRuleError) throw new ConfigError(`${source}: /keys: ${e.message}`);
+    throw e;
   }
   if (!config.cluster.nodes.some((n) => n.id === config.node.id)) {
     throw new ConfigError(`${source}: /node/id ${config.node.id} is not one of /cluster/nodes`);

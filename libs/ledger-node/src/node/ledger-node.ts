@@ -13,7 +13,7 @@ import { DurabilityTracker } from '../sequencer/durability-tracker.js';
 import { Sequencer } from '../sequencer/sequencer.js';
 import { SubmissionIntake } from '../sequencer/submission-intake.js';
 import { Witness } from '../witness/witness.js';
-import { StaticKeyring } from './keyring.js';
+import { loadKeyRegistry } from './keyring.js';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { NodeHealth } from './node-health.js';
 import { OwnPlacements } from './own-placements.js';
@@ -124,7 +124,6 @@ export class LedgerNode {
       );
     }
     const hasher = treeHasher(config.hash);
-    const keyring = new StaticKeyring(config.keys);
     const store = await LedgerStore.open({
       url: config.database.url,
       createDatabase: config.database.createDatabase,
@@ -139,12 +138,13 @@ export class LedgerNode {
       replicas: config.nats.replicas,
       maxMsgSize: config.limits.maxEntryBytes,
     });
+    const registry = await loadKeyRegistry(store, config.keys, (await store.state()).size, hasher);
     const js = jetstream(nc);
     const placements = new OwnPlacements();
     const witness = new Witness(
       nc,
       store,
-      keyring,
+      registry,
       health,
       metrics,
       logger,
@@ -181,7 +181,7 @@ export class LedgerNode {
     const intake = new SubmissionIntake(
       nc,
       sequencer,
-      keyring,
+      witness,
       metrics,
       logger,
       config.limits.maxEntryBytes,

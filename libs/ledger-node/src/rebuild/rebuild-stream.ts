@@ -12,6 +12,10 @@ import {
 } from '@govx/bus';
 import { equalBytes } from '@govx/crypto';
 import {
+  decodeEntry,
+  isKeyEntryType,
+  KeyRegistry,
+  KeyRuleError,
   parseVerifierKey,
   StreamingVerifier,
   treeHasher,
@@ -20,7 +24,6 @@ import {
 import { LedgerStore, type StoredCheckpoint } from '@govx/persistence';
 import { jetstream } from '@nats-io/jetstream';
 import type { LedgerNodeConfig } from '../config/ledger-node.config.js';
-import { StaticKeyring } from '../node/keyring.js';
 import { submissionMsgId } from '../sequencer/sequencer.js';
 
 export interface RebuildReport {
@@ -63,7 +66,7 @@ export async function rebuildStreamFromDatabase(
       verifier: parseVerifierKey(n.vkey),
     })),
   };
-  const keyring = new StaticKeyring(config.keys);
+  const registry = new KeyRegistry(config.keys);
   const hasher = treeHasher(config.hash);
   const store = await LedgerStore.open({
     url: config.database.url,
@@ -77,7 +80,7 @@ export async function rebuildStreamFromDatabase(
       throw new RebuildError('the database holds no final checkpoint to verify its log against');
     progress(`verifying ${state.size} entries against ${checkpoints.length} final checkpoints…`);
     const verifier = new StreamingVerifier({
-      keys: keyring.resolver,
+      keys: registry.resolve,
       checkpointPolicy: policy,
       hasher,
       maxEntryBytes: config.limits.maxEntryBytes,
@@ -88,6 +91,17 @@ export async function rebuildStreamFromDatabase(
         while (next < checkpoints.length && checkpoints[next]!.size <= entry.seq)
           verifier.pushCheckpoint(checkpoints[next++]!.note);
         verifier.pushEntry(entry.bytes);
+        // The registry follows the log, so that entry n is checked with the keys valid at n.
+        if (isKeyEntryType(entry.type) && verifier.summary().ok) {
+          try {
+            registry.apply(decodeEntry(entry.bytes, hasher, config.limits.maxEntryBytes).fields);
+          } catch (e) {
+            if (!(e instanceof KeyRuleError)) throw e;
+            throw new RebuildError(
+              `the database's log breaks a key rule: entry ${entry.seq}: ${e.message}`,
+            );
+          }
+        }
       }
     }
     while (next < checkpoints.length) verifier.pushCheckpoint(checkpoints[next++]!.note);

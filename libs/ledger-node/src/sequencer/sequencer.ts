@@ -1,7 +1,10 @@
 // The sequencer: places checked submissions on the tip of the log and appends them to the
 // replicated stream, each append conditional on the expected last sequence (so concurrent
 // sequencers on other nodes can never fork the chain: the loser re-reads the tip and
-// retries). A submitter gets its receipt only once a quorum of nodes stored the entry.
+// retries). Each submission's key is checked again against the key registry at the very
+// seq where it is placed (a key revoked by an entry just before it no longer counts), and key
+// entries are applied in placement order. A submitter gets its receipt only once a quorum of
+// nodes stored the entry.
 import { createHash } from 'node:crypto';
 import {
   publishEntries,
@@ -15,7 +18,11 @@ import { toHex } from '@govx/crypto';
 import {
   decodeEntry,
   Entry,
+  isKeyEntryType,
+  KeyRuleError,
   signedMessage,
+  type EntryFields,
+  type KeyRegistry,
   type Submission,
   type TreeHasher,
 } from '@govx/ledger-core';
@@ -26,6 +33,7 @@ import type { NodeHealth } from '../node/node-health.js';
 import type { OwnPlacements } from '../node/own-placements.js';
 import type { VerifiedTip, Witness } from '../witness/witness.js';
 import type { DurabilityTracker } from './durability-tracker.js';
+import { assertKeyCounts, fromKeyRuleError } from './submission-check.js';
 import { SubmissionError, SubmissionErrorCode } from './submission-error.js';
 
 export interface Receipt {
@@ -73,6 +81,8 @@ export class Sequencer {
   private ownTip: VerifiedTip | null = null;
   /** Since when appends have failed with transient errors only (null: they have not). */
   private transientSince: number | null = null;
+  /** Key entries this sequencer appended beyond the witness's verified tip, in seq order. */
+  private ownKeyEntries: EntryFields[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
@@ -234,14 +244,53 @@ export class Sequencer {
     });
   }
 
+  /** Size of the log including what this sequencer appended and the witness has not verified. */
+  get placedSize(): number {
+    return this.base().size;
+  }
+
+  /** The key registry at `base`: the witness's, plus our own key entries it has not verified. */
+  private registryAt(base: VerifiedTip, batch: readonly Pending[]): KeyRegistry {
+    const verified = this.witness.tip.size;
+    this.ownKeyEntries = this.ownKeyEntries.filter((e) => e.seq >= verified && e.seq < base.size);
+    const registry = this.witness.registry;
+    if (this.ownKeyEntries.length === 0 && !batch.some((p) => isKeyEntryType(p.submission.type)))
+      return registry; // read only below
+    const copy = registry.clone();
+    for (const e of this.ownKeyEntries) copy.apply(e);
+    return copy;
+  }
+
+  /**
+   * Checks each submission's key where it would be placed (base.size, base.size + 1, … over
+   * the admitted ones), applying key entries in order; refuses the others at once.
+   */
+  private admit(batch: readonly Pending[], base: VerifiedTip): Pending[] {
+    const registry = this.registryAt(base, batch);
+    const admitted: Pending[] = [];
+    for (const p of batch) {
+      const seq = base.size + admitted.length;
+      try {
+        assertKeyCounts(registry, p.submission, seq);
+        if (isKeyEntryType(p.submission.type)) registry.apply({ ...p.submission, seq });
+        admitted.push(p);
+      } catch (e) {
+        p.reject(e instanceof KeyRuleError ? fromKeyRuleError(e) : (e as Error));
+      }
+    }
+    return admitted;
+  }
+
   private base(): VerifiedTip {
     const verified = this.witness.tip;
     return this.ownTip && this.ownTip.size > verified.size ? this.ownTip : verified;
   }
 
   /** Places and publishes one batch; returns the submissions to try again (in order). */
-  private async append(batch: Pending[]): Promise<Pending[]> {
+  private async append(candidates: Pending[]): Promise<Pending[]> {
     const base = this.base();
+    const batch = this.admit(candidates, base);
+    if (batch.length === 0) return [];
     let prev = base.tip;
     let lastTime = base.lastTime;
     const entries = batch.map((p, i) => {
@@ -270,6 +319,7 @@ export class Sequencer {
       }
       const entry = entries[i]!;
       appended++;
+      if (isKeyEntryType(entry.fields.type)) this.ownKeyEntries.push(entry.fields);
       this.ownTip = {
         size: entry.seq + 1,
         tip: entry.leafHashHex,
@@ -291,7 +341,10 @@ export class Sequencer {
     this.metrics.batchSize.observe(appended);
     const settled = published.length > appended ? appended + 1 : appended;
     const rest = batch.slice(settled);
-    if (appended < published.length) this.ownTip = null; // a duplicate: the chain we placed after it is void
+    if (appended < published.length) {
+      this.ownTip = null; // a duplicate: the chain we placed after it is void
+      this.ownKeyEntries = [];
+    }
     if (error)
       this.logger.warn(
         { err: error, base: base.size, appended },
@@ -300,12 +353,14 @@ export class Sequencer {
     if (error instanceof WrongLastSequenceError) {
       this.metrics.conflicts.inc();
       this.ownTip = null;
+      this.ownKeyEntries = [];
       await Promise.race([
         this.witness.waitForVerified(error.lastSeq ?? base.size + 1),
         delay(CATCH_UP_TIMEOUT_MS),
       ]);
     } else if (error instanceof TransientBusError) {
       this.ownTip = null;
+      this.ownKeyEntries = [];
       this.transientSince ??= Date.now();
       if (Date.now() - this.transientSince > FORCE_RECONNECT_AFTER_MS) {
         // nats-server 2.9 can leave a connection to a server that lost the stream's interest

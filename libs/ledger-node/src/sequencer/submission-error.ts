@@ -2,9 +2,22 @@
 export const SubmissionErrorCode = {
   Malformed: 'malformed',
   TooLarge: 'too-large',
+  /** The key is not registered, or only by a later entry. */
   UnknownKey: 'unknown-key',
+  /** The key was revoked or rotated away. */
+  RevokedKey: 'revoked-key',
   WrongActor: 'wrong-actor',
+  /** The key is an encryption key, not a signing key. */
+  WrongKeyUse: 'wrong-key-use',
   BadSignature: 'bad-signature',
+  /** A key entry its signer may not submit (not an admin, not its own key, the last admin key). */
+  Forbidden: 'forbidden',
+  /** A key registration that would give one actor roles that must stay apart. */
+  SeparationOfDuties: 'separation-of-duties',
+  /** Another key rule (key already registered, key not live, department, use). */
+  KeyRule: 'key-rule',
+  /** The actor does not belong to the department of the subject it submitted on. */
+  WrongDepartment: 'wrong-department',
   IdempotencyConflict: 'idempotency-conflict',
   Halted: 'halted',
   Unavailable: 'unavailable',

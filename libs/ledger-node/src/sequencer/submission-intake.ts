@@ -4,14 +4,17 @@
 //   {"ok":true,"receipt":{…}}  or  {"ok":false,"error":{"code","message","field"}}
 import { LedgerSubjects, type NatsConnection } from '@govx/bus';
 import type { Msg, Subscription } from '@nats-io/nats-core';
+import type { Submission } from '@govx/ledger-core';
 import type { Logger } from 'pino';
-import type { StaticKeyring } from '../node/keyring.js';
 import type { LedgerMetrics } from '../node/ledger-metrics.js';
+import type { Witness } from '../witness/witness.js';
 import type { Receipt, Sequencer } from './sequencer.js';
 import { checkSubmission } from './submission-check.js';
 import { SubmissionError, SubmissionErrorCode } from './submission-error.js';
 
 export const SEQUENCER_QUEUE = 'govx-ledger-sequencers';
+/** How long a submission signed by a just-registered key waits for the witness. */
+const CATCH_UP_MS = 2_000;
 /** Most submissions one batch request may carry. */
 export const MAX_SUBMISSIONS_PER_REQUEST = 1000;
 
@@ -25,7 +28,7 @@ export class SubmissionIntake {
   constructor(
     private readonly nc: NatsConnection,
     private readonly sequencer: Sequencer,
-    private readonly keyring: StaticKeyring,
+    private readonly witness: Witness,
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
     private readonly maxEntryBytes: number,
@@ -104,11 +107,32 @@ export class SubmissionIntake {
 
   private async submit(read: () => unknown, size: number): Promise<SubmitReply> {
     try {
-      const submission = checkSubmission(read(), size, this.keyring, this.maxEntryBytes);
+      const json = read();
+      let submission: Submission;
+      try {
+        submission = this.check(json, size);
+      } catch (e) {
+        // A key registered by an entry this node appended but has not verified yet: wait for
+        // the witness to catch up with the sequencer (bounded), then check once more.
+        const placed = this.sequencer.placedSize;
+        if (
+          !(e instanceof SubmissionError) ||
+          e.code !== SubmissionErrorCode.UnknownKey ||
+          this.witness.tip.size >= placed
+        )
+          throw e;
+        await Promise.race([this.witness.waitForVerified(placed), delay(CATCH_UP_MS)]);
+        submission = this.check(json, size);
+      }
       return { ok: true, receipt: await this.sequencer.submit(submission) };
     } catch (e) {
       return this.refusal(e);
     }
+  }
+
+  private check(json: unknown, size: number): Submission {
+    const { registry, tip } = this.witness;
+    return checkSubmission(json, size, registry, tip.size, this.maxEntryBytes);
   }
 
   private refusal(e: unknown): SubmitReply {
@@ -124,4 +148,8 @@ export class SubmissionIntake {
     this.metrics.rejected.inc({ code: error.code });
     return { ok: false, error: error.toJSON() };
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

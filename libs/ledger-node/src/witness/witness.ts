@@ -1,16 +1,22 @@
 // The witness: consumes the ledger stream in order, re-verifies every entry (chain,
-// schema, key, signature), stores it in this node's database, and reports how far it has
-// stored. Any entry that fails raises an alarm and stops the witness: what was stored stays.
+// schema, key status at its seq, signature, and the key rules of key entries), stores it in
+// this node's database, and reports how far it has stored. It feeds every key entry it
+// verifies to the node's key registry. Any entry that fails raises an alarm and stops the
+// witness: what was stored stays.
 import { consumeLedger, LedgerSubjects, type NatsConnection } from '@govx/bus';
+import type { SigningPublicKey } from '@govx/crypto';
 import {
   decodeEntry,
+  isKeyEntryType,
+  KeyRuleError,
+  KeyStatus,
   verifySubmissionSignature,
   type Entry,
+  type KeyRegistry,
   type TreeHasher,
 } from '@govx/ledger-core';
 import type { LedgerStore } from '@govx/persistence';
 import type { Logger } from 'pino';
-import type { StaticKeyring } from '../node/keyring.js';
 import type { OwnPlacements } from '../node/own-placements.js';
 import type { LedgerMetrics } from '../node/ledger-metrics.js';
 import { AlarmKind, type NodeHealth } from '../node/node-health.js';
@@ -55,7 +61,8 @@ export class Witness {
   constructor(
     private readonly nc: NatsConnection,
     private readonly store: LedgerStore,
-    private readonly keyring: StaticKeyring,
+    /** At the verified tip: MUST have been loaded from the stored entries before start(). */
+    readonly registry: KeyRegistry,
     private readonly health: NodeHealth,
     private readonly metrics: LedgerMetrics,
     private readonly logger: Logger,
@@ -161,19 +168,31 @@ export class Witness {
         message: `entry ${seq} has prev ${entry.prev}, expected ${this.verified.tip}`,
       };
     }
-    const known = this.keyring.lookup(entry.fields.keyId);
-    if (!known || known.actor !== entry.fields.actor) {
+    const status = this.registry.status(entry.fields.keyId, seq, entry.fields.actor);
+    if (status !== KeyStatus.Valid) {
       return {
         kind: AlarmKind.BadEntry,
-        message: `entry ${seq} is signed by key ${entry.fields.keyId}, not valid for ${entry.fields.actor}`,
+        message: `entry ${seq} is signed by key ${entry.fields.keyId}, ${status} for ${entry.fields.actor} at seq ${seq}`,
       };
     }
+    const key = this.registry.record(entry.fields.keyId)!.key as SigningPublicKey;
     // The leaf hash binds these exact bytes, whose signature our own intake verified.
-    if (!this.own.take(entry.leafHashHex) && !verifySubmissionSignature(entry.fields, known.key)) {
+    if (!this.own.take(entry.leafHashHex) && !verifySubmissionSignature(entry.fields, key)) {
       return {
         kind: AlarmKind.BadEntry,
         message: `entry ${seq} has a signature that does not verify`,
       };
+    }
+    if (isKeyEntryType(entry.fields.type)) {
+      try {
+        this.registry.apply(entry.fields);
+      } catch (e) {
+        if (!(e instanceof KeyRuleError)) throw e;
+        return {
+          kind: AlarmKind.BadEntry,
+          message: `entry ${seq} breaks a key rule: ${e.message}`,
+        };
+      }
     }
     return null;
   }
