@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBenchCommands } from './commands/bench.command.js';
 import { registerLedgerCommands } from './commands/ledger.command.js';
 import { registerProofCommands } from './commands/proof.command.js';
+import { registerUpCommand } from './commands/up.command.js';
 import { ExitCode } from './exit-code.js';
 
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
+  registerUpCommand(program);
   registerProofCommands(program);
   registerLedgerCommands(program);
   registerAuditCommands(program);

@@ -1,12 +1,13 @@
 // A local cluster of ledger nodes as separate processes, each with its own PostgreSQL
 // database, on a given NATS cluster: what `govx up` runs and what the tests exercise.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getSuite } from '@govx/crypto';
+import { getSuite, importSigningPrivateKey } from '@govx/crypto';
 import { verifierKeyString } from '@govx/ledger-core';
 import { freePort } from './free-port.js';
+import { startServiceProcess, stopServiceProcess } from './service-process.js';
 
 const LEDGER_MAIN = fileURLToPath(new URL('../../../ledger/dist/main.js', import.meta.url));
 
@@ -31,6 +32,8 @@ export interface LocalLedgerOptions {
   readonly nodeArgs?: readonly string[];
   /** Where each node's log goes; default: a file per node in dir. */
   readonly inheritOutput?: boolean;
+  /** HTTP port of each node; default: free ports. */
+  readonly httpPorts?: readonly number[];
 }
 
 export interface LocalLedgerNode {
@@ -59,8 +62,13 @@ export class LocalLedgerCluster {
     const count = options.nodes ?? 3;
     const operators = options.operators ?? DEFAULT_OPERATORS;
     mkdirSync(options.dir, { recursive: true });
+    // A node's checkpoint key is kept in dir: started again on the same dir, the ledger keeps
+    // its identities (and its cosigned checkpoints stay verifiable).
     const identities = Array.from({ length: count }, (_, i) => {
-      const key = getSuite('intl').generateSigningKey();
+      const keyFile = join(options.dir, `ledger-${i + 1}.key.pem`);
+      const key = existsSync(keyFile)
+        ? importSigningPrivateKey(readFileSync(keyFile, 'utf8'))
+        : getSuite('intl').generateSigningKey();
       const noteName = `ledger-${i + 1}.govx.local`;
       return {
         id: `ledger-${i + 1}`,
@@ -73,8 +81,8 @@ export class LocalLedgerCluster {
     const nodes: LocalLedgerNode[] = [];
     for (const [i, me] of identities.entries()) {
       const keyFile = join(options.dir, `${me.id}.key.pem`);
-      writeFileSync(keyFile, me.key.toPem(), { mode: 0o600 });
-      const port = await freePort();
+      if (!existsSync(keyFile)) writeFileSync(keyFile, me.key.toPem(), { mode: 0o600 });
+      const port = options.httpPorts?.[i] ?? (await freePort());
       const database = `${options.databasePrefix}_${i + 1}`;
       const config = {
         node: { id: me.id, operator: me.operator, noteName: me.noteName, keyFile },
@@ -109,31 +117,14 @@ export class LocalLedgerCluster {
   /** Starts node i (again) and waits until its /health answers. */
   async startNode(i: number): Promise<void> {
     const node = this.nodes[i]!;
-    const out = this.options.inheritOutput
-      ? 'inherit'
-      : openSync(join(this.options.dir, `${node.id}.log`), 'a');
-    const child = spawn(
-      process.execPath,
-      [...(this.options.nodeArgs ?? []), LEDGER_MAIN, '--config', node.configPath],
-      {
-        stdio: ['ignore', out, out],
-      },
-    );
-    node.process = child;
-    if (typeof out === 'number') closeSync(out);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null)
-        throw new Error(`${node.id} exited with code ${child.exitCode} during start`);
-      try {
-        const res = await fetch(`${node.url}/health`);
-        if (res.status === 200 || res.status === 503) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`${node.id} did not answer /health within 60 s`);
+    node.process = await startServiceProcess({
+      name: node.id,
+      main: LEDGER_MAIN,
+      args: ['--config', node.configPath],
+      nodeArgs: this.options.nodeArgs ?? [],
+      log: this.options.inheritOutput ? 'inherit' : join(this.options.dir, `${node.id}.log`),
+      healthUrl: `${node.url}/health`,
+    });
   }
 
   /** Waits until some node takes submissions (after start or a failover). */
@@ -158,13 +149,7 @@ export class LocalLedgerCluster {
 
   /** Stops node i by PID (SIGKILL by default: a crash) and waits for it to exit. */
   async stopNode(i: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.nodes[i]!.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(force);
+    await stopServiceProcess(this.nodes[i]!.process, signal);
     this.nodes[i]!.process = null;
   }
 

@@ -1,0 +1,116 @@
+// `govx up`: runs the whole platform on one machine until Ctrl-C (see up/platform.ts).
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { ExitCode } from '../exit-code.js';
+import { Platform, PlatformSteps, type PlatformStep } from '../up/platform.js';
+
+interface UpOptions {
+  readonly dir: string;
+  readonly basePort: number;
+  readonly exit?: boolean;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1024 || n > 60_000)
+    throw new InvalidArgumentError('a port number between 1024 and 60000');
+  return n;
+}
+
+/** Progress while starting: a bar on a terminal, one line per step otherwise. */
+function progress(): {
+  onStep(step: PlatformStep, state: 'start' | 'done'): void;
+  stop(): void;
+} {
+  const steps = Object.values(PlatformSteps);
+  const started = new Map<PlatformStep, number>();
+  if (!process.stderr.isTTY) {
+    return {
+      onStep(step, state) {
+        if (state === 'start') started.set(step, Date.now());
+        else
+          process.stderr.write(
+            `govx up: ${step} ready (${((Date.now() - started.get(step)!) / 1000).toFixed(1)} s)\n`,
+          );
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: 'govx up [{bar}] {value}/{total} {step}', stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(steps.length, 0, { step: 'starting' });
+  let done = 0;
+  return {
+    onStep(step, state) {
+      if (state === 'done') done++;
+      bar.update(done, { step: state === 'start' ? `${step}…` : `${step} ✓` });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+function table(rows: readonly { name: string; url: string; what: string }[]): string {
+  const w1 = Math.max(...rows.map((r) => r.name.length), 7);
+  const w2 = Math.max(...rows.map((r) => r.url.length), 3);
+  const line = (a: string, b: string, c: string): string =>
+    `  ${a.padEnd(w1)}  ${b.padEnd(w2)}  ${c}`;
+  return [line('service', 'url', 'what'), ...rows.map((r) => line(r.name, r.url, r.what))].join(
+    '\n',
+  );
+}
+
+async function up(options: UpOptions): Promise<number> {
+  const dir = resolve(options.dir);
+  const bar = progress();
+  let platform: Platform;
+  try {
+    platform = await Platform.start({
+      dir,
+      basePort: options.basePort,
+      databaseUrl: process.env['DATABASE_URL'],
+      onStep: bar.onStep,
+    });
+  } finally {
+    bar.stop();
+  }
+  process.stdout.write(
+    `govx is up (data in ${dir}):\n${table(platform.services())}\n` +
+      (options.exit ? '' : 'Ctrl-C stops everything.\n'),
+  );
+  if (options.exit) {
+    await platform.stop();
+    return ExitCode.Ok;
+  }
+  await new Promise<void>((done) => {
+    const shutdown = (signal: string): void => {
+      process.stdout.write(`\ngovx up: ${signal}, stopping…\n`);
+      void platform.stop().then(done);
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  process.stdout.write('govx up: stopped.\n');
+  return ExitCode.Ok;
+}
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description(
+      'run the whole platform on this machine: NATS cluster, PostgreSQL (DATABASE_URL or embedded), 3 ledger nodes',
+    )
+    .option('--dir <dir>', 'where all its data lives', '.govx')
+    .option('--base-port <port>', 'ports are this plus fixed offsets', port, 14000)
+    .option('--exit', 'stop again as soon as everything is up (a smoke test)')
+    .action(async (options: UpOptions) => {
+      try {
+        process.exitCode = await up(options);
+      } catch (e) {
+        process.stderr.write(`govx up: ${(e as Error).message}\n`);
+        process.exitCode = ExitCode.Unusable;
+      }
+    });
+}

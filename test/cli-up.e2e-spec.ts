@@ -1,0 +1,119 @@
+// `govx up` end to end: the real CLI process starts PostgreSQL (embedded), a 3-node NATS
+// cluster and 3 ledger nodes; the ledger takes an entry; Ctrl-C (SIGINT) stops everything;
+// started again on the same directory, it resumes with the same log and keys.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connectBus, LedgerClient } from '@govx/bus';
+import { importSigningPrivateKey } from '@govx/crypto';
+import { createSubmission } from '@govx/ledger-core';
+
+const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
+const BASE = 20_000 + Math.floor(Math.random() * 200) * 100;
+let dir: string;
+
+interface Running {
+  readonly child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function govxUp(extra: string[] = []): Running {
+  const child = spawn(
+    process.execPath,
+    [GOVX, 'up', '--dir', dir, '--base-port', String(BASE), ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
+  );
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function until(what: string, check: () => boolean, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const portOpen = async (url: string): Promise<boolean> =>
+  fetch(url).then(
+    () => true,
+    () => false,
+  );
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'govx-up-'));
+  await chmod(dir, 0o755); // the embedded PostgreSQL runs as the OS user postgres when we are root
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+}, 30_000);
+
+describe('govx up', () => {
+  let leaf = '';
+
+  it('starts the platform, prints its URLs, takes an entry, and stops on Ctrl-C', async () => {
+    const up = govxUp();
+    await until('the table of URLs', () => up.output().includes('Ctrl-C stops everything'));
+    const out = up.output();
+    expect(out).toContain(`embedded PostgreSQL, data in ${join(dir, 'postgres', 'data')}`);
+    for (const i of [1, 2, 3])
+      expect(out).toContain(`ledger-${i}  http://127.0.0.1:${BASE + 80 + i}`);
+    expect(out).toContain(`nats://127.0.0.1:${BASE + 222}`);
+
+    const nc = await connectBus({ servers: [`nats://127.0.0.1:${BASE + 222}`], name: 'up-test' });
+    const admin = importSigningPrivateKey(
+      await readFile(join(dir, 'keys', 'bootstrap-admin.key.pem'), 'utf8'),
+    );
+    const receipt = await new LedgerClient(nc).submit(
+      createSubmission(
+        { type: 'smoke', actor: 'gov/admin/bootstrap', idem: 'up-1', body: { hello: 'govx' } },
+        admin,
+      ),
+    );
+    await nc.close();
+    expect(receipt).toMatchObject({ seq: 0, duplicate: false });
+    leaf = receipt.leafHash;
+
+    up.child.kill('SIGINT');
+    expect(await up.exited).toBe(0);
+    expect(up.output()).toContain('govx up: stopped.');
+    for (const i of [1, 2, 3])
+      expect(await portOpen(`http://127.0.0.1:${BASE + 80 + i}/health`)).toBe(false);
+  }, 180_000);
+
+  it('resumes on the same directory with the same log', async () => {
+    const up = govxUp();
+    await until('the table of URLs', () => up.output().includes('Ctrl-C stops everything'));
+    for (const i of [1, 2, 3]) {
+      const res = await fetch(`http://127.0.0.1:${BASE + 80 + i}/entries/0`);
+      expect(await res.json()).toMatchObject({ seq: 0, leafHash: leaf });
+    }
+    up.child.kill('SIGTERM');
+    expect(await up.exited).toBe(0);
+  }, 180_000);
+
+  it('refuses a DATABASE_URL that does not answer, with exit 2 and a message naming it', async () => {
+    const child = spawn(
+      process.execPath,
+      [GOVX, 'up', '--dir', join(dir, 'x'), '--base-port', String(BASE + 50), '--exit'],
+      {
+        env: { ...process.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(2);
+    expect(err).toMatch(/PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1 does not answer/);
+  }, 60_000);
+});
