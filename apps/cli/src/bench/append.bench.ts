@@ -1,7 +1,7 @@
 // `govx bench append`: committed entries per second through the whole ledger path (3 NATS
 // servers R3, 3 ledger node processes each verifying and storing every entry, receipts only
 // once a quorum stored), against the two ceilings measured raw in the same run.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, LedgerSubjects, NatsCluster, type NatsConnection } from '@govx/bus';
@@ -39,6 +39,20 @@ export interface AppendBenchResult {
     readonly p99Ms: number;
     readonly failed: number;
   };
+  /** Each ledger node's resident memory after the run (VmRSS) and at its peak (VmHWM), MB. */
+  readonly nodeMemoryMb: readonly { readonly rss: number; readonly peak: number }[];
+}
+
+/** VmRSS and VmHWM of a process from /proc (Linux), in MB; NaN elsewhere. */
+function residentMb(pid: number | undefined): { rss: number; peak: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string): number =>
+      Number(/\d+/.exec(status.split(`${field}:`)[1] ?? '')?.[0]);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return { rss: NaN, peak: NaN };
+  }
 }
 
 const ACTOR = 'dept/bench/gateway';
@@ -182,6 +196,7 @@ export async function runAppendBench(o: AppendBenchOptions): Promise<AppendBench
     o.log(`open-loop latency at ${o.rate}/s for ${o.rateSeconds} s…`);
     const paced$ = await openLoop(nc, paced, o.rate);
     await nc.drain();
+    const nodeMemoryMb = ledger.nodes.map((n) => residentMb(n.process?.pid));
     // Intake verifies once, and the two other witnesses once more (the sequencing node's
     // own witness knows the bytes it placed: OwnPlacements).
     const verificationsPerEntry = 3;
@@ -204,6 +219,7 @@ export async function runAppendBench(o: AppendBenchOptions): Promise<AppendBench
         p99Ms: percentile(paced$.latencies, 99),
         failed: paced$.failed,
       },
+      nodeMemoryMb,
     };
   } finally {
     await ledger?.stop();
@@ -227,6 +243,9 @@ export function printAppendBench(r: AppendBenchResult, log: (line: string) => vo
   );
   log(`  ${r.committed.name.padEnd(56)} ${f(r.committed.perSecond).padStart(9)} /s`);
   log(`  = ${r.ratio.toFixed(2)} of the lower ceiling (${r.binding} binds; target ≥ 0.7)`);
+  log(
+    `  ledger node resident memory after ${f(r.committed.ops + r.latency.sent)} entries: ${r.nodeMemoryMb.map((m) => `${m.rss.toFixed(0)} MB (peak ${m.peak.toFixed(0)})`).join(', ')} (target < 256 MB)`,
+  );
   log(
     `  ack latency at ${f(r.latency.rate)}/s (${f(r.latency.sent)} sent, ${r.latency.failed} failed): p50 ${r.latency.p50Ms.toFixed(1)} ms, p99 ${r.latency.p99Ms.toFixed(1)} ms (target p99 < 50 ms)`,
   );
