@@ -16,6 +16,7 @@ import {
   type BootstrapKey,
   type Submission,
 } from '@govx/ledger-core';
+import { DepartmentSubjects } from '@govx/contracts';
 import { jetstream } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
@@ -250,6 +251,39 @@ describe('keys on the ledger (3 ledger nodes)', () => {
     for (let i = 0; i < 3; i++)
       expect(await auditorVerifies(i)).toMatchObject({ ok: true, size: last + 1 });
   }, 120_000);
+
+  it('takes a department’s submissions on its own subject only for its own actors', async () => {
+    const g6 = intl.generateSigningKey();
+    await ok(register(g6, GATEWAY, ['department-system'], { department: 'taxation' }));
+    const own = await client.request(
+      DepartmentSubjects.submit('taxation'),
+      JSON.stringify(event(g6)),
+      {
+        timeout: 60_000,
+      },
+    );
+    expect(own.json<Reply>()).toMatchObject({ ok: true });
+    const other = await client.request(
+      DepartmentSubjects.submit('land'),
+      JSON.stringify(event(g6)),
+      {
+        timeout: 60_000,
+      },
+    );
+    expect(other.json<Reply>()).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-department', field: 'actor' },
+    });
+    const batch = await client.request(
+      DepartmentSubjects.submitBatch('land'),
+      JSON.stringify([event(g6)]),
+      { timeout: 60_000 },
+    );
+    expect(batch.json<Reply[]>()[0]).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-department' },
+    });
+  });
 
   // Last: it halts the cluster.
   it('halts every node on an entry in the stream signed by a key registered only later', async () => {

@@ -8,6 +8,9 @@ export interface BusConnectionOptions {
   user?: string;
   pass?: string;
   token?: string;
+  /** Reply subjects start with this (default `_INBOX`); a user allowed to subscribe only to
+   * its own inbox prefix (NATS permissions from @govx/access) MUST set it. */
+  inboxPrefix?: string;
 }
 
 /** Wait between reconnect attempts to one server. */
@@ -27,6 +30,7 @@ export async function connectBus(options: BusConnectionOptions): Promise<NatsCon
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(options.pass !== undefined ? { pass: options.pass } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
     maxReconnectAttempts: -1,
     reconnectTimeWait: RECONNECT_TIME_WAIT_MS,
     reconnectJitter: 100,

@@ -55,3 +55,27 @@ export const KeyRevokeEntry = defineEntryType({
     properties: { keyId: KEY_ID, reason: { type: 'string', minLength: 1, maxLength: 1024 } },
   },
 });
+
+/**
+ * NATS subjects of departments (docs/access.md §3). Everything addressed to department D
+ * (deliveries, notifications, requests to its gateway) goes under `govx.dept.D.>`; D submits
+ * ledger entries on its own submit subjects, where the ledger checks that each entry's actor
+ * belongs to D. Department names match `^[a-z0-9][a-z0-9-]{0,63}$` (one subject token).
+ */
+export const DepartmentSubjects = {
+  /** Prefix of what is addressed to D: subscribe to `${to(d)}.>`. */
+  to: (department: string): string => `govx.dept.${department}`,
+  submit: (department: string): string => `govx.ledger.submit.dept.${department}`,
+  submitBatch: (department: string): string => `govx.ledger.submit.dept.${department}.batch`,
+  /** The ledger's intake subscribes to these. */
+  SubmitAny: 'govx.ledger.submit.dept.*',
+  SubmitBatchAny: 'govx.ledger.submit.dept.*.batch',
+  /** Reply inbox prefix of D's connections (nats.js `inboxPrefix`). */
+  inboxPrefix: (department: string): string => `_INBOX.dept.${department}`,
+} as const;
+
+/** The department a department submit subject names, or null for any other subject. */
+export function departmentOfSubmitSubject(subject: string): string | null {
+  const m = /^govx\.ledger\.submit\.dept\.([a-z0-9][a-z0-9-]{0,63})(\.batch)?$/.exec(subject);
+  return m ? m[1]! : null;
+}

@@ -1,10 +1,13 @@
 // Submissions over NATS request/reply: `govx.ledger.submit` takes one submission (JSON),
-// `govx.ledger.submit.batch` an array of them. Every ledger node listens in one queue group,
+// `govx.ledger.submit.batch` an array of them; `govx.ledger.submit.dept.<d>` and
+// `govx.ledger.submit.dept.<d>.batch` the same for department d, whose NATS user may publish
+// only there: each entry's actor must then belong to d (docs/access.md §3). Every ledger node listens in one queue group,
 // so each submission is sequenced by one node. Replies are JSON:
 //   {"ok":true,"receipt":{…}}  or  {"ok":false,"error":{"code","message","field"}}
 import { LedgerSubjects, type NatsConnection } from '@govx/bus';
 import type { Msg, Subscription } from '@nats-io/nats-core';
-import type { Submission } from '@govx/ledger-core';
+import { DepartmentSubjects, departmentOfSubmitSubject } from '@govx/contracts';
+import { actorDepartment, type Submission } from '@govx/ledger-core';
 import type { Logger } from 'pino';
 import type { LedgerMetrics } from '../node/ledger-metrics.js';
 import type { Witness } from '../witness/witness.js';
@@ -56,12 +59,21 @@ export class SubmissionIntake {
         queue: SEQUENCER_QUEUE,
         callback: (_e, msg) => void this.many(msg),
       }),
+      this.nc.subscribe(DepartmentSubjects.SubmitAny, {
+        queue: SEQUENCER_QUEUE,
+        callback: (_e, msg) => void this.one(msg),
+      }),
+      this.nc.subscribe(DepartmentSubjects.SubmitBatchAny, {
+        queue: SEQUENCER_QUEUE,
+        callback: (_e, msg) => void this.many(msg),
+      }),
     );
     this.logger.info('taking submissions');
   }
 
   private async one(msg: Msg): Promise<void> {
-    const reply = await this.submit(() => this.parse(msg.data), msg.data.length);
+    const department = departmentOfSubmitSubject(msg.subject);
+    const reply = await this.submit(() => this.parse(msg.data), msg.data.length, department);
     msg.respond(JSON.stringify(reply));
   }
 
@@ -88,7 +100,13 @@ export class SubmissionIntake {
       return;
     }
     const replies = await Promise.all(
-      items.map((item) => this.submit(() => item, Buffer.byteLength(JSON.stringify(item) ?? ''))),
+      items.map((item) =>
+        this.submit(
+          () => item,
+          Buffer.byteLength(JSON.stringify(item) ?? ''),
+          departmentOfSubmitSubject(msg.subject),
+        ),
+      ),
     );
     msg.respond(JSON.stringify(replies));
   }
@@ -105,7 +123,12 @@ export class SubmissionIntake {
     }
   }
 
-  private async submit(read: () => unknown, size: number): Promise<SubmitReply> {
+  /** @param department the department of the subject it came on, or null (general subject) */
+  private async submit(
+    read: () => unknown,
+    size: number,
+    department: string | null,
+  ): Promise<SubmitReply> {
     try {
       const json = read();
       let submission: Submission;
@@ -124,10 +147,22 @@ export class SubmissionIntake {
         await Promise.race([this.witness.waitForVerified(placed), delay(CATCH_UP_MS)]);
         submission = this.check(json, size);
       }
+      if (department !== null) this.assertDepartment(submission, department);
       return { ok: true, receipt: await this.sequencer.submit(submission) };
     } catch (e) {
       return this.refusal(e);
     }
+  }
+
+  /** The actor is named `dept/<department>/…`, or its key was registered for that department. */
+  private assertDepartment(s: Submission, department: string): void {
+    if (actorDepartment(s.actor) === department) return;
+    if (this.witness.registry.record(s.keyId)?.department === department) return;
+    throw new SubmissionError(
+      SubmissionErrorCode.WrongDepartment,
+      `${s.actor} does not belong to department ${department}, whose subject this came on`,
+      'actor',
+    );
   }
 
   private check(json: unknown, size: number): Submission {
