@@ -76,7 +76,9 @@ beforeAll(async () => {
   await ensureLedgerStream(ledger, { replicas: 1 });
   await ledger.request(LedgerSubjects.Entries, '{"seq":0}');
   // A stand-in for the ledger's intake: answers with the subject it was asked on.
-  ledger.subscribe(DepartmentSubjects.SubmitAny, { callback: (_e, m) => m.respond(m.subject) });
+  ledger.subscribe(DepartmentSubjects.SubmitAny, {
+    callback: (_e, m) => void m.respond(m.subject),
+  });
   tax = await connectAs('taxation');
   land = await connectAs('land');
   governance = await connectAs('governance');
@@ -114,7 +116,7 @@ describe('generated NATS permissions (real nats-server)', () => {
   it('delivers what is addressed to a department to it alone', async () => {
     const received: string[] = [];
     const own = tax.subscribe(`${DepartmentSubjects.to('taxation')}.>`, {
-      callback: (_e, m) => received.push(m.string()),
+      callback: (_e, m) => void received.push(m.string()),
     });
     const snoop = land.subscribe(`${DepartmentSubjects.to('taxation')}.>`);
     await expect(snoop.closed).resolves.toBeInstanceOf(PermissionViolationError);
@@ -148,7 +150,7 @@ describe('generated NATS permissions (real nats-server)', () => {
   it('lets departments and auditors read the ledger stream', async () => {
     for (const nc of [tax, auditor]) {
       const jsm = await jetstreamManager(nc);
-      expect((await jsm.streams.getMessage(LEDGER_STREAM, { seq: 1 })).string()).toBe('{"seq":0}');
+      expect((await jsm.streams.getMessage(LEDGER_STREAM, { seq: 1 }))?.string()).toBe('{"seq":0}');
       const seen: string[] = [];
       const consumer = consumeLedger(nc, {
         fromStreamSeq: 1,
