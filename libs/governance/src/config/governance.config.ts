@@ -1,0 +1,90 @@
+// The governance service's configuration, validated once at boot (STYLE rule 8): every
+// problem names the variable at fault.
+import { importSigningPrivateKey, type SigningPrivateKey } from '@govx/crypto';
+import type { CalendarConfig } from '@govx/policy';
+
+export interface GovernanceConfig {
+  readonly natsServers: readonly string[];
+  /** postgres:// URL of governance's own database (created if missing, migrated at boot). */
+  readonly databaseUrl: string;
+  readonly http: { readonly host: string; readonly port: number };
+  /** The policy engine's signing key: decisions and deadline breaches (actor gov/policy-engine). */
+  readonly engineKey: SigningPrivateKey;
+  readonly calendar: CalendarConfig;
+  /** Working days an approval stays valid (its `expires`). */
+  readonly approvalValidityDays: number;
+  /**
+   * PLACEHOLDER until @govx/access ships its guard: the bearer token the officer HTTP API
+   * demands. Officer actions are authenticated anyway by their signatures (checked by the ledger).
+   */
+  readonly placeholderToken: string;
+}
+
+export class GovernanceConfigError extends Error {
+  override readonly name = 'GovernanceConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+export const GOVERNANCE_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 3100,
+  approvalValidityDays: 20,
+  natsServers: ['nats://127.0.0.1:4222'],
+} as const;
+
+function list(value: string | undefined, name: string): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new GovernanceConfigError(name, 'empty item in list');
+  return items;
+}
+
+/** Reads GOVX_GOVERNANCE_* variables (the only reader of process.env in this service). */
+export function loadGovernanceConfig(env: NodeJS.ProcessEnv): GovernanceConfig {
+  const need = (name: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') throw new GovernanceConfigError(name, 'required');
+    return v;
+  };
+  const port = Number(env['GOVX_GOVERNANCE_PORT'] ?? GOVERNANCE_DEFAULTS.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new GovernanceConfigError('GOVX_GOVERNANCE_PORT', 'a TCP port');
+  const validity = Number(
+    env['GOVX_GOVERNANCE_APPROVAL_DAYS'] ?? GOVERNANCE_DEFAULTS.approvalValidityDays,
+  );
+  if (!Number.isInteger(validity) || validity < 1 || validity > 366)
+    throw new GovernanceConfigError('GOVX_GOVERNANCE_APPROVAL_DAYS', 'an integer 1–366');
+  let engineKey: SigningPrivateKey;
+  try {
+    engineKey = importSigningPrivateKey(need('GOVX_GOVERNANCE_ENGINE_KEY_PEM'));
+  } catch (e) {
+    if (e instanceof GovernanceConfigError) throw e;
+    throw new GovernanceConfigError('GOVX_GOVERNANCE_ENGINE_KEY_PEM', (e as Error).message);
+  }
+  const databaseUrl = need('GOVX_GOVERNANCE_DATABASE_URL');
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new GovernanceConfigError('GOVX_GOVERNANCE_DATABASE_URL', 'a postgres:// URL');
+  const token = need('GOVX_GOVERNANCE_PLACEHOLDER_TOKEN');
+  if (token.length < 16)
+    throw new GovernanceConfigError('GOVX_GOVERNANCE_PLACEHOLDER_TOKEN', 'at least 16 characters');
+  const calendar: CalendarConfig = {
+    holidays: list(env['GOVX_GOVERNANCE_HOLIDAYS'], 'GOVX_GOVERNANCE_HOLIDAYS') ?? [],
+    workdays: list(env['GOVX_GOVERNANCE_WORKDAYS'], 'GOVX_GOVERNANCE_WORKDAYS') ?? [],
+  };
+  return {
+    natsServers: list(env['GOVX_NATS_SERVERS'], 'GOVX_NATS_SERVERS') ?? [
+      ...GOVERNANCE_DEFAULTS.natsServers,
+    ],
+    databaseUrl,
+    http: { host: env['GOVX_GOVERNANCE_HOST'] ?? GOVERNANCE_DEFAULTS.host, port },
+    engineKey,
+    calendar,
+    approvalValidityDays: validity,
+    placeholderToken: token,
+  };
+}

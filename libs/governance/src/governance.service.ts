@@ -1,0 +1,236 @@
+// The governance service: follows the ledger into its projection, submits what the projection
+// owes (outbox), and answers the officer API. Every state change comes from a ledger entry.
+import {
+  connectBus,
+  LedgerClient,
+  type FollowedEntry,
+  type LedgerReceipt,
+  type NatsConnection,
+} from '@govx/bus';
+import {
+  BodySchemaError,
+  GovernanceEntryTypes as T,
+  validateGovernanceBody,
+  type GovernanceEntryType,
+  type PolicyPublishBody,
+} from '@govx/contracts';
+import type { Submission } from '@govx/ledger-core';
+import { WorkingCalendar, type CompiledPolicy, parsePolicySource } from '@govx/policy';
+import type { DataSource } from 'typeorm';
+import type { GovernanceConfig } from './config/governance.config.js';
+import {
+  CatalogueVersionEntity,
+  CursorEntity,
+  OutboxEntity,
+  PolicyVersionEntity,
+  RequestEntity,
+} from './entities/governance.entities.js';
+import { connectGovernanceDatabase } from './governance-database.js';
+import { GovernanceProjection, POLICY_ENGINE_ACTOR } from './projection/governance-projection.js';
+import { GovernanceActionError, parseDepartmentActor } from './rules/governance-rules.js';
+
+/** Types the HTTP API forwards for officers, offices and admins (signed by them). */
+export const SUBMITTABLE_TYPES: readonly string[] = [
+  T.DecisionApprove,
+  T.DecisionDeny,
+  T.DecisionMaterials,
+  T.DecisionExtend,
+  T.DecisionRevoke,
+  T.SanctionSuspend,
+  T.SanctionTerminate,
+  T.SanctionLift,
+  T.PolicyPublish,
+  T.PolicyRetire,
+];
+
+type Logger = (message: string, detail?: Record<string, unknown>) => void;
+
+export class GovernanceService {
+  private follower: { stop(): Promise<void> } | null = null;
+  private lastSeq = -1;
+  private failure: Error | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly waiters = new Set<() => void>();
+  readonly projection: GovernanceProjection;
+
+  private constructor(
+    readonly config: GovernanceConfig,
+    readonly db: DataSource,
+    private readonly nc: NatsConnection,
+    readonly ledger: LedgerClient,
+    private readonly log: Logger,
+  ) {
+    this.projection = new GovernanceProjection({
+      engineKey: config.engineKey,
+      calendar: new WorkingCalendar(config.calendar),
+      approvalValidityDays: config.approvalValidityDays,
+      log,
+    });
+  }
+
+  static async start(
+    config: GovernanceConfig,
+    log: Logger = () => undefined,
+  ): Promise<GovernanceService> {
+    const db = await connectGovernanceDatabase(config.databaseUrl);
+    const nc = await connectBus({ servers: [...config.natsServers], name: 'govx-governance' });
+    const service = new GovernanceService(config, db, nc, new LedgerClient(nc), log);
+    const cursor = await db.getRepository(CursorEntity).findOneByOrFail({ id: 1 });
+    service.lastSeq = cursor.lastSeq;
+    await service.flushOutbox();
+    service.follower = service.ledger.follow(
+      cursor.lastSeq + 1,
+      (e) => service.onEntry(e),
+      (e) => {
+        service.failure = e;
+        log('follower stopped', { error: e.message });
+      },
+    );
+    return service;
+  }
+
+  get appliedSeq(): number {
+    return this.lastSeq;
+  }
+  get healthy(): boolean {
+    return this.failure === null;
+  }
+
+  private async onEntry(e: FollowedEntry): Promise<void> {
+    await this.db.transaction((m) =>
+      this.projection.apply(m, {
+        seq: e.seq,
+        type: e.entry.type,
+        actor: e.entry.actor,
+        time: e.entry.time,
+        body: e.entry.body,
+        leafHash: e.leafHash,
+      }),
+    );
+    this.lastSeq = e.seq;
+    for (const w of this.waiters) w();
+    await this.flushOutbox();
+  }
+
+  /** Submits every outbox entry (same idempotency key on retry: each lands once). */
+  flushOutbox(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const repo = this.db.getRepository(OutboxEntity);
+      for (const row of await repo.find({ order: { idem: 'ASC' } })) {
+        await this.ledger.submit(row.submission as unknown as Submission);
+        await repo.delete({ idem: row.idem });
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Resolves once the projection has applied `seq` (or rejects after timeoutMs). */
+  async waitForSeq(seq: number, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.lastSeq < seq) {
+      if (this.failure) throw this.failure;
+      if (Date.now() > deadline)
+        throw new Error(`governance did not reach seq ${seq} in ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.waiters.delete(done);
+          clearTimeout(t);
+          resolve();
+        };
+        const t = setTimeout(done, 200);
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  /**
+   * Checks an entry signed by an officer, office or admin against governance's state and
+   * rules, submits it, and waits until the projection applied it. Throws
+   * GovernanceActionError (nothing submitted), PolicyError, or LedgerRejectedError.
+   */
+  async submitAction(
+    input: unknown,
+  ): Promise<{ receipt: LedgerReceipt; request: RequestEntity | null }> {
+    const s = input as Partial<Submission> | null;
+    if (!s || typeof s !== 'object' || typeof s.type !== 'string' || typeof s.actor !== 'string')
+      throw new GovernanceActionError(
+        'invalid',
+        'a signed submission {v, type, actor, keyId, idem, body, sig}',
+        'submission',
+      );
+    if (!SUBMITTABLE_TYPES.includes(s.type))
+      throw new GovernanceActionError(
+        'invalid',
+        `governance does not take ${s.type} entries`,
+        'type',
+      );
+    if (s.actor === POLICY_ENGINE_ACTOR)
+      throw new GovernanceActionError(
+        'not-allowed',
+        'the policy engine signs only its own entries',
+        'actor',
+      );
+    let body: unknown;
+    try {
+      body = validateGovernanceBody(s.type as GovernanceEntryType, s.body);
+    } catch (e) {
+      if (e instanceof BodySchemaError)
+        throw new GovernanceActionError('invalid', e.message, `body${e.field.replace(/\//g, '.')}`);
+      throw e;
+    }
+    let request: RequestEntity | null = null;
+    if (s.type.startsWith('decision.')) {
+      request = await this.projection.checkOfficerDecision(this.db.manager, s.type, s.actor, body);
+    } else if (s.type.startsWith('sanction.')) {
+      const who = parseDepartmentActor(s.actor);
+      if (!s.actor.startsWith('gov/admin/') && who?.role !== 'officer')
+        throw new GovernanceActionError(
+          'not-allowed',
+          'sanctions are decided by officers or admins',
+          'actor',
+        );
+    } else if (s.type === T.PolicyPublish) {
+      await this.projection.checkPolicy(this.db.manager, (body as PolicyPublishBody).document);
+    }
+    const receipt = await this.ledger.submit(s as Submission);
+    await this.waitForSeq(receipt.seq);
+    if (request)
+      request = await this.db.getRepository(RequestEntity).findOneBy({ seq: request.seq });
+    return { receipt, request };
+  }
+
+  /** Compiles policy source (YAML or JSON) against the current catalogue; throws PolicyError. */
+  async checkPolicySource(source: string): Promise<CompiledPolicy> {
+    const { document } = parsePolicySource(source);
+    return this.projection.checkPolicy(this.db.manager, document, source);
+  }
+
+  queue(): Promise<RequestEntity[]> {
+    return this.db
+      .getRepository(RequestEntity)
+      .find({ where: { state: 'pending' }, order: { seq: 'ASC' } });
+  }
+
+  request(requestId: string): Promise<RequestEntity | null> {
+    return this.db.getRepository(RequestEntity).findOneBy({ requestId });
+  }
+
+  catalogue(datasetId: string): Promise<CatalogueVersionEntity[]> {
+    return this.db
+      .getRepository(CatalogueVersionEntity)
+      .find({ where: { datasetId }, order: { version: 'ASC' } });
+  }
+
+  policies(datasetId: string): Promise<PolicyVersionEntity[]> {
+    return this.db
+      .getRepository(PolicyVersionEntity)
+      .find({ where: { datasetId }, order: { seq: 'ASC' } });
+  }
+
+  async stop(): Promise<void> {
+    await this.follower?.stop();
+    await this.flushing.catch(() => undefined);
+    await this.nc.drain().catch(() => undefined);
+    await this.db.destroy();
+  }
+}

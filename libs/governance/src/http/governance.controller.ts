@@ -1,0 +1,121 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { GovernanceService } from '../governance.service.js';
+import type { RequestEntity } from '../entities/governance.entities.js';
+import { GovernanceActionError } from '../rules/governance-rules.js';
+import { GOVERNANCE_SERVICE } from './governance.token.js';
+import { PlaceholderAccessGuard } from './placeholder-access.guard.js';
+
+function view(r: RequestEntity): object {
+  return {
+    requestId: r.requestId,
+    request: { seq: r.seq, leaf: r.leaf },
+    requester: r.requester,
+    provider: r.provider,
+    datasetId: r.datasetId,
+    state: r.state,
+    officers: r.officers,
+    signoffs: r.signoffs,
+    deadline: r.deadline,
+    deadlineKind: r.deadlineKind,
+    breach: r.breach,
+    approval: r.approvalSeq === null ? null : { seq: r.approvalSeq, leaf: r.approvalLeaf },
+    evaluation: r.evaluation,
+    body: r.body,
+    history: r.history,
+  };
+}
+
+@ApiTags('governance')
+@Controller('governance')
+@UseGuards(PlaceholderAccessGuard)
+export class GovernanceController {
+  constructor(@Inject(GOVERNANCE_SERVICE) private readonly service: GovernanceService) {}
+
+  /** Requests waiting for officers, with the evaluation trace and the deadline. */
+  @Get('queue')
+  async queue(): Promise<object[]> {
+    return (await this.service.queue()).map(view);
+  }
+
+  @Get('requests/:requestId')
+  async request(@Param('requestId') requestId: string): Promise<object> {
+    const r = await this.service.request(requestId);
+    if (!r) throw new NotFoundException(`no request ${requestId}`);
+    return view(r);
+  }
+
+  /**
+   * An entry signed by an officer (decision.*, sanction.*) or an office/admin (policy.*):
+   * checked against the request's state and the rules, then submitted to the ledger.
+   */
+  @Post('actions')
+  async action(@Body() body: { submission?: unknown } | undefined): Promise<object> {
+    if (!body || typeof body !== 'object' || !('submission' in body))
+      throw new GovernanceActionError('invalid', 'expected {submission}', 'submission');
+    const { receipt, request } = await this.service.submitAction(body.submission);
+    return { receipt, request: request ? view(request) : null };
+  }
+
+  @Get('catalogue/:datasetId')
+  async catalogue(@Param('datasetId') datasetId: string): Promise<object> {
+    const versions = await this.service.catalogue(datasetId);
+    if (!versions.length) throw new NotFoundException(`no dataset ${datasetId}`);
+    return {
+      datasetId,
+      versions: versions.map((v) => ({
+        version: v.version,
+        entry: { seq: v.seq, leaf: v.leaf },
+        retired: v.retired,
+        conditionsAdded: v.conditionsAdded,
+        body: v.body,
+      })),
+      policies: (await this.service.policies(datasetId)).map((p) => ({
+        policyId: p.policyId,
+        version: p.version,
+        seq: p.seq,
+        status: p.status,
+        error: p.error,
+      })),
+    };
+  }
+
+  /** Checks policy source (YAML or JSON) against the catalogue: 200, or 400 with field and line. */
+  @Post('policies/check')
+  @HttpCode(200)
+  async checkPolicy(@Body() body: { source?: unknown } | undefined): Promise<object> {
+    if (typeof body?.source !== 'string')
+      throw new GovernanceActionError('invalid', 'expected {source: string}', 'source');
+    const p = await this.service.checkPolicySource(body.source);
+    return {
+      ok: true,
+      policyId: p.policyId,
+      version: p.version,
+      dataset: p.dataset,
+      document: p.document,
+    };
+  }
+}
+
+@ApiTags('operations')
+@Controller()
+export class GovernanceHealthController {
+  constructor(@Inject(GOVERNANCE_SERVICE) private readonly service: GovernanceService) {}
+
+  @Get('health')
+  health(@Res({ passthrough: true }) res: { status(code: number): unknown }): object {
+    res.status(this.service.healthy ? 200 : 503);
+    return { status: this.service.healthy ? 'ok' : 'unhealthy', applied: this.service.appliedSeq };
+  }
+}

@@ -1,0 +1,2 @@
+/** Nest injection token of the started GovernanceService. */
+export const GOVERNANCE_SERVICE = Symbol('GOVERNANCE_SERVICE');

@@ -1,0 +1,112 @@
+import { describe, expect, it } from '@jest/globals';
+import type { CataloguePublishBody } from '@govx/contracts';
+import {
+  checkOfficerApproval,
+  checkProviderOfficer,
+  conditionsAdded,
+  dueEscalation,
+  GovernanceActionError,
+  type PendingView,
+} from './governance-rules.js';
+
+const pending: PendingView = {
+  state: 'pending',
+  requester: 'natural-resources',
+  provider: 'taxation',
+  officers: 'four-eyes',
+  signoffs: [],
+};
+const alice = 'dept/taxation/officer/alice';
+const bob = 'dept/natural-resources/officer/bob';
+const carol = 'dept/taxation/officer/carol';
+
+function code(fn: () => void): [string, string | null] {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GovernanceActionError);
+    return [(e as GovernanceActionError).code, (e as GovernanceActionError).field];
+  }
+  return ['ok', null];
+}
+
+describe('checkOfficerApproval()', () => {
+  it('four-eyes: one officer of each department, the second final', () => {
+    expect(code(() => checkOfficerApproval(pending, alice, false))).toEqual(['ok', null]);
+    const once = { ...pending, signoffs: [{ officer: alice, department: 'taxation', seq: 9 }] };
+    expect(code(() => checkOfficerApproval(once, alice, true))).toEqual(['duplicate', 'actor']);
+    expect(code(() => checkOfficerApproval(once, carol, true))).toEqual(['duplicate', 'actor']);
+    expect(code(() => checkOfficerApproval(once, bob, false))).toEqual(['invalid', 'body.final']);
+    expect(code(() => checkOfficerApproval(once, bob, true))).toEqual(['ok', null]);
+    expect(code(() => checkOfficerApproval(pending, 'dept/health/officer/x', false))).toEqual([
+      'not-allowed',
+      'actor',
+    ]);
+  });
+  it('one: an officer of the provider, final', () => {
+    const one = { ...pending, officers: 'one' as const };
+    expect(code(() => checkOfficerApproval(one, alice, true))).toEqual(['ok', null]);
+    expect(code(() => checkOfficerApproval(one, bob, true))).toEqual(['not-allowed', 'actor']);
+    expect(code(() => checkOfficerApproval(one, alice, false))).toEqual(['invalid', 'body.final']);
+  });
+  it('refuses requests that are not pending and actors that are not officers', () => {
+    expect(
+      code(() => checkOfficerApproval({ ...pending, state: 'approved' }, alice, false)),
+    ).toEqual(['not-pending', 'body.request']);
+    expect(code(() => checkOfficerApproval(pending, 'dept/taxation/gateway', false))).toEqual([
+      'not-allowed',
+      'actor',
+    ]);
+    expect(code(() => checkProviderOfficer({ ...pending, state: 'denied' }, alice))).toEqual([
+      'not-pending',
+      'body.request',
+    ]);
+  });
+});
+
+describe('conditionsAdded()', () => {
+  const base = {
+    datasetId: 'd',
+    version: 1,
+    name: 'n',
+    provider: 'p',
+    fields: [
+      { name: 'a', type: 'string', classification: 'public', grade: 'general', masking: 'none' },
+    ],
+    format: 'json',
+    updateFrequency: 'daily',
+    sharing: { category: 'conditional', conditions: ['c1'], scope: 's', purposes: ['x', 'y'] },
+    methods: ['api'],
+    secrecy: 'none',
+  } as CataloguePublishBody;
+  it('flags conditions, narrowed purposes and a stricter category', () => {
+    expect(conditionsAdded(null, base)).toEqual([]);
+    const next = {
+      ...base,
+      version: 2,
+      sharing: { ...base.sharing, conditions: ['c1', 'c2'], purposes: ['x'] },
+    };
+    expect(conditionsAdded(base, next)).toEqual(['condition: c2', 'purpose removed: y']);
+    const closed = {
+      ...base,
+      sharing: { category: 'not-shared', reason: 'r', citation: { kind: 'law', title: 't' } },
+    } as CataloguePublishBody;
+    expect(conditionsAdded(base, closed)).toEqual(['category conditional → not-shared']);
+  });
+});
+
+describe('dueEscalation()', () => {
+  const r = { state: 'pending', deadline: '2026-12-01T16:00:00.000Z', breach: null };
+  it('gives a notice at the deadline, then the authority a working day later', () => {
+    expect(dueEscalation(r, '2026-12-01T15:59:59.999Z', null)).toBeNull();
+    expect(dueEscalation(r, '2026-12-01T16:00:00.000Z', '2026-12-02T16:00:00.000Z')).toBe('notice');
+    const noticed = { ...r, breach: 'notice' as const };
+    expect(
+      dueEscalation(noticed, '2026-12-02T10:00:00.000Z', '2026-12-02T16:00:00.000Z'),
+    ).toBeNull();
+    expect(dueEscalation(noticed, '2026-12-02T16:00:00.000Z', '2026-12-02T16:00:00.000Z')).toBe(
+      'authority',
+    );
+    expect(dueEscalation({ ...r, state: 'denied' }, '2027-01-01T00:00:00.000Z', null)).toBeNull();
+  });
+});

@@ -1,0 +1,334 @@
+// Governance end to end on a real 3-node NATS cluster and 3 ledger nodes: catalogue and policy
+// published as signed entries, an endorsed request approved by the policy engine (an auditor
+// re-running the policy gets the same trace hash), and a highest-grade request approved by two
+// officers under four-eyes, each sign-off an entry signed by that officer.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  connectBus,
+  LedgerClient,
+  NatsCluster,
+  type FollowedEntry,
+  type NatsConnection,
+} from '@govx/bus';
+import type { CataloguePublishBody } from '@govx/contracts';
+import { getSuite, type SigningPrivateKey } from '@govx/crypto';
+import type { GovernanceConfig } from '@govx/governance';
+import { createSubmission, type Submission } from '@govx/ledger-core';
+import { compilePolicy, evaluate, traceHash } from '@govx/policy';
+import pg from 'pg';
+import { bootstrap } from '../apps/governance/src/main.js';
+import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
+import { POSTGRES, waitFor } from './support/ledger-harness.js';
+
+const ACTORS = {
+  taxGateway: 'dept/taxation/gateway',
+  taxOffice: 'dept/taxation/office',
+  landGateway: 'dept/natural-resources/gateway',
+  landOffice: 'dept/natural-resources/office',
+  alice: 'dept/taxation/officer/alice',
+  bob: 'dept/natural-resources/officer/bob',
+  engine: 'gov/policy-engine',
+} as const;
+type Who = keyof typeof ACTORS;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- HTTP answers and entry bodies, read loosely by assertions
+type Json = any;
+
+const TOKEN = 'placeholder-token-for-e2e-tests';
+const DATABASE = `govx_test_governance_${process.pid}`;
+
+const catalogue: CataloguePublishBody = {
+  datasetId: 'tax-clearance',
+  version: 1,
+  name: 'Tax clearance record',
+  provider: 'taxation',
+  fields: [
+    {
+      name: 'taxpayerId',
+      type: 'string',
+      classification: 'personal',
+      grade: 'important',
+      masking: 'partial',
+    },
+    {
+      name: 'cleared',
+      type: 'boolean',
+      classification: 'personal',
+      grade: 'general',
+      masking: 'none',
+    },
+    {
+      name: 'arrears',
+      type: 'number',
+      classification: 'sensitive-personal',
+      grade: 'core',
+      masking: 'none',
+    },
+  ],
+  format: 'json',
+  updateFrequency: 'daily',
+  sharing: {
+    category: 'conditional',
+    conditions: ['only for the registration named'],
+    scope: 'the person named',
+    purposes: ['land registration'],
+  },
+  methods: ['api'],
+  secrecy: 'none',
+};
+
+const policySource = `policyId: tax-clearance-sharing
+version: 1
+provider: taxation
+dataset: tax-clearance
+rules:
+  - id: registry
+    when:
+      requesters: [natural-resources]
+      purposes: [land registration]
+      fields: [taxpayerId, cleared, arrears]
+    then: { decision: approve }
+`;
+
+describe('governance (e2e)', () => {
+  let dir: string;
+  let nats: NatsCluster;
+  let ledger: LedgerCluster;
+  let client: NatsConnection;
+  let ledgerClient: LedgerClient;
+  let governance: Awaited<ReturnType<typeof bootstrap>>;
+  const keys = Object.fromEntries(
+    Object.keys(ACTORS).map((k) => [k, getSuite('intl').generateSigningKey()]),
+  ) as Record<Who, SigningPrivateKey>;
+  const entries = new Map<number, FollowedEntry>();
+  let counter = 0;
+
+  type LedgerCluster = LocalLedgerCluster;
+
+  const sign = (who: Who, type: string, body: Record<string, unknown>): Submission =>
+    createSubmission(
+      {
+        type,
+        actor: ACTORS[who],
+        idem: `gov-e2e-${process.pid}-${counter++}`,
+        body: body as never,
+      },
+      keys[who],
+    );
+  const http = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Json }> => {
+    const res = await fetch(`${governance.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    // Parsed here: objects from res.json() come from another realm under jest's vm.
+    return { status: res.status, json: JSON.parse(await res.text()) };
+  };
+  const request = (requestId: string, fields: string[]): Record<string, unknown> => ({
+    requestId,
+    provider: 'taxation',
+    datasetId: 'tax-clearance',
+    datasetVersion: 1,
+    fields,
+    purpose: 'land registration',
+    legalBasis: 'Civil Code art. 214',
+    scenario: 'registration of a transfer of a parcel',
+    scope: 'the seller named',
+    method: 'api',
+    timeLimit: '2027-06-30',
+    duty: 'real-estate registration',
+    subjectCommitment: 'ab'.repeat(32),
+    subjectSealed: 'cafe',
+  });
+  const submitAndEndorse = async (requestId: string, fields: string[]): Promise<void> => {
+    const r = await ledgerClient.submit(sign('landGateway', 'request', request(requestId, fields)));
+    await ledgerClient.submit(
+      sign('landOffice', 'request.endorse', { request: { seq: r.seq, leaf: r.leafHash } }),
+    );
+  };
+  const stateOf = async (requestId: string): Promise<Json> =>
+    (await http('GET', `/governance/requests/${requestId}`)).json;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'govx-governance-'));
+    nats = await NatsCluster.start({ size: 3, dir: join(dir, 'nats') });
+    ledger = await LocalLedgerCluster.start({
+      dir: join(dir, 'ledger'),
+      natsServers: nats.urls,
+      postgresUrl: POSTGRES,
+      databasePrefix: `govx_test_governance_ledger_${process.pid}`,
+      keys: (Object.keys(ACTORS) as Who[]).map((w) => ({
+        actor: ACTORS[w],
+        publicKeyPem: keys[w].publicKey.toPem(),
+      })),
+      checkpoint: { everyEntries: 50, everyMs: 300 },
+    });
+    await ledger.waitForSequencer();
+    client = await connectBus({ servers: nats.urls, name: 'governance-e2e' });
+    ledgerClient = new LedgerClient(client);
+    ledgerClient.follow(0, async (e) => void entries.set(e.seq, e));
+    const config: GovernanceConfig = {
+      natsServers: nats.urls,
+      databaseUrl: `${POSTGRES}/${DATABASE}`,
+      http: { host: '127.0.0.1', port: 0 },
+      engineKey: keys.engine,
+      calendar: {},
+      approvalValidityDays: 20,
+      placeholderToken: TOKEN,
+    };
+    governance = await bootstrap(config);
+  });
+
+  afterAll(async () => {
+    await governance?.close();
+    await client?.drain();
+    await ledger?.stop();
+    await nats?.stop();
+    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    for (let i = 1; i <= 3; i++)
+      await admin.query(
+        `DROP DATABASE IF EXISTS govx_test_governance_ledger_${process.pid}_${i} WITH (FORCE)`,
+      );
+    await admin.end();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('publishes the catalogue, refuses a bad policy with its line, publishes a good one', async () => {
+    await ledgerClient.submit(sign('taxGateway', 'catalogue.publish', catalogue as never));
+    await waitFor(
+      'catalogue',
+      async () => (await http('GET', '/governance/catalogue/tax-clearance')).status === 200,
+    );
+    const bad = await http('POST', '/governance/policies/check', {
+      source: policySource.replace('[taxpayerId, cleared, arrears]', '[taxpayerId, salary]'),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({
+      code: 'invalid-policy',
+      field: '/rules/0/when/fields/1',
+      line: 10,
+    });
+    const good = await http('POST', '/governance/policies/check', { source: policySource });
+    expect(good.status).toBe(200);
+    const published = await http('POST', '/governance/actions', {
+      submission: sign('taxOffice', 'policy.publish', {
+        policyId: 'tax-clearance-sharing',
+        version: 1,
+        provider: 'taxation',
+        document: good.json.document,
+      }),
+    });
+    expect(published.status).toBe(201);
+    const view = await http('GET', '/governance/catalogue/tax-clearance');
+    expect(view.json.policies).toEqual([
+      expect.objectContaining({ policyId: 'tax-clearance-sharing', status: 'active' }),
+    ]);
+  });
+
+  it('auto-approves an endorsed request: a decision.approve by the policy engine an auditor can re-run', async () => {
+    await submitAndEndorse('land-1', ['taxpayerId', 'cleared']);
+    await waitFor('the approval', async () => (await stateOf('land-1')).state === 'approved');
+    const r = await stateOf('land-1');
+    await waitFor('the follower', async () => entries.has(r.approval.seq));
+    const approval = entries.get(r.approval.seq)!;
+    expect(approval.entry).toMatchObject({
+      type: 'decision.approve',
+      actor: 'gov/policy-engine',
+      body: {
+        request: r.request,
+        fields: ['taxpayerId', 'cleared'],
+        final: true,
+        policy: { id: 'tax-clearance-sharing', version: 1 },
+      },
+    });
+    // The auditor: the policy from its policy.publish entry, the request and the endorse time from theirs.
+    const policyEntry = [...entries.values()].find((e) => e.entry.type === 'policy.publish')!;
+    const endorse = [...entries.values()].find(
+      (e) =>
+        e.entry.type === 'request.endorse' && (e.entry.body as Json).request.seq === r.request.seq,
+    )!;
+    const policy = compilePolicy((policyEntry.entry.body as Json).document, () => catalogue);
+    const rerun = evaluate(
+      policy,
+      catalogue,
+      { ...(r.body as Json), requester: 'natural-resources' },
+      {
+        time: endorse.entry.time,
+        approvedToday: 0,
+      },
+    );
+    expect(traceHash(rerun)).toBe((approval.entry.body as Json).traceHash);
+    expect(r.deadlineKind).toBe('delivery');
+  });
+
+  it('puts a highest-grade request before two officers (four-eyes), each sign-off an entry', async () => {
+    await submitAndEndorse('land-2', ['arrears']);
+    await waitFor('the queue', async () => (await stateOf('land-2')).state === 'pending');
+    const queue = await http('GET', '/governance/queue');
+    const item = queue.json.find((q: Json) => q.requestId === 'land-2');
+    expect(item).toMatchObject({ officers: 'four-eyes', deadlineKind: 'answer' });
+    expect(item.evaluation.trace.map((t: Json) => t.step)).toContain('grade');
+    expect(Date.parse(item.deadline)).toBeGreaterThan(Date.now());
+    const ref = item.request;
+    const approve = (who: Who, final: boolean): Promise<{ status: number; json: Json }> =>
+      http('POST', '/governance/actions', {
+        submission: sign(who, 'decision.approve', {
+          request: ref,
+          fields: ['arrears'],
+          expires: '2027-01-31T00:00:00Z',
+          final,
+        }),
+      });
+
+    const noReasons = await http('POST', '/governance/actions', {
+      submission: sign('alice', 'decision.deny', { request: ref, reasons: [] }),
+    });
+    expect([noReasons.status, noReasons.json.field]).toEqual([400, 'body.reasons']);
+
+    const first = await approve('alice', false);
+    expect(first.status).toBe(201);
+    expect(first.json.request).toMatchObject({
+      state: 'pending',
+      signoffs: [expect.objectContaining({ officer: ACTORS.alice })],
+    });
+    const again = await approve('alice', true);
+    expect([again.status, again.json.code, again.json.field]).toEqual([409, 'duplicate', 'actor']);
+    const second = await approve('bob', true);
+    expect(second.status).toBe(201);
+    expect(second.json.request.state).toBe('approved');
+
+    const late = await approve('alice', true);
+    expect([late.status, late.json.code]).toEqual([409, 'not-pending']);
+
+    const signed = [first.json.receipt.seq, second.json.receipt.seq];
+    await waitFor('the follower', async () => signed.every((s) => entries.has(s)));
+    expect(signed.map((s) => [entries.get(s)!.entry.type, entries.get(s)!.entry.actor])).toEqual([
+      ['decision.approve', ACTORS.alice],
+      ['decision.approve', ACTORS.bob],
+    ]);
+    expect(second.json.request.approval.seq).toBe(second.json.receipt.seq);
+
+    // An unused approval can be revoked by the provider's officer.
+    const revoke = await http('POST', '/governance/actions', {
+      submission: sign('alice', 'decision.revoke', {
+        approval: second.json.request.approval,
+        reason: 'subject objected',
+      }),
+    });
+    expect([revoke.status, revoke.json.request.state]).toEqual([201, 'revoked']);
+  });
+
+  it('refuses callers without the placeholder token', async () => {
+    const res = await fetch(`${governance.url}/governance/queue`);
+    expect(res.status).toBe(401);
+  });
+});
