@@ -212,7 +212,7 @@ describe('govx audit against a ledger cluster', () => {
         }
         await db.query(`UPDATE ledger_entries SET ${column} = $1 WHERE seq = $2`, [changed, seq]);
         try {
-          const verdict = await verifySource({ source: dbUrl, trust, progress: false });
+          const verdict = await verifySource({ source: dbUrl, trust, progress: false, workers: 0 });
           const label = `seq ${seq} ${column}[${at}]`;
           expect([label, verdict.ok, verdict.firstBad?.seq]).toEqual([label, false, seq]);
           detected++;
@@ -224,11 +224,11 @@ describe('govx audit against a ledger cluster', () => {
         }
       }
       expect(detected).toBe(1000);
-      const clean = await verifySource({ source: dbUrl, trust, progress: false });
+      const clean = await verifySource({ source: dbUrl, trust, progress: false, workers: 0 });
       expect(clean).toMatchObject({ ok: true, entries: ENTRIES });
       // A deleted row: the entries after it no longer follow.
       await db.query('DELETE FROM ledger_entries WHERE seq = 77');
-      const gap = await verifySource({ source: dbUrl, trust, progress: false });
+      const gap = await verifySource({ source: dbUrl, trust, progress: false, workers: 0 });
       expect(gap.firstBad).toMatchObject({ seq: 77, reason: 'seq-gap' });
     } finally {
       await db.end();

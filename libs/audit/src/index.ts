@@ -4,3 +4,10 @@ export * from './audit-item.js';
 export * from './export-format.js';
 export * from './trust.js';
 export * from './log-auditor.js';
+export { auditLogParallel, type ParallelAuditOptions } from './parallel/parallel-auditor.js';
+export {
+  checkAuditBatch,
+  type AuditBatchRequest,
+  type AuditBatchResult,
+  type BatchKey,
+} from './parallel/audit-batch.js';

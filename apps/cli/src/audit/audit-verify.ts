@@ -1,6 +1,6 @@
 // `govx audit verify`: replays a log from any source through the auditor and prints the
 // verdict, as text or as one JSON object.
-import { auditLog, type AuditTrust, type AuditVerdict } from '@govx/audit';
+import { auditLog, auditLogParallel, type AuditTrust, type AuditVerdict } from '@govx/audit';
 import cliProgress from 'cli-progress';
 import { ExitCode } from '../exit-code.js';
 import { openSource } from './sources.js';
@@ -12,6 +12,8 @@ export interface VerifyOptions {
   /** Show a progress bar (the caller decides: a terminal, and not --json). */
   readonly progress: boolean;
   readonly timeoutMs?: number;
+  /** Worker threads for the parallel audit; 0: the streaming audit on this thread. */
+  readonly workers?: number;
 }
 
 /** The `--json` object, exactly as issue #8 fixes it. */
@@ -63,9 +65,13 @@ export async function verifySource(options: VerifyOptions): Promise<AuditVerdict
     : null;
   bar?.start(0, 0);
   try {
-    return await auditLog(source.items(), options.trust, {
-      onProgress: (n) => bar?.update(n),
-    });
+    const onProgress = (n: number): void => bar?.update(n);
+    return options.workers === 0
+      ? await auditLog(source.items(), options.trust, { onProgress })
+      : await auditLogParallel(() => source.items(), options.trust, {
+          onProgress,
+          ...(options.workers === undefined ? {} : { workers: options.workers }),
+        });
   } finally {
     bar?.stop();
     await source.close();

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { AuditInputError } from '@govx/audit';
 import { exportSource } from '../audit/audit-export.js';
 import { exitCodeOf, verdictJson, verdictText, verifySource } from '../audit/audit-verify.js';
@@ -17,6 +17,13 @@ const TRUST_HELP =
   "the auditor's trust file (origin, hash, quorum, cosigners' vkeys, bootstrap keys) or a ledger node configuration";
 const CHECKPOINTS_HELP =
   'with a NATS source: a ledger node URL to fetch the latest final checkpoint';
+
+function workerCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 64)
+    throw new InvalidArgumentError('expected an integer 0..64');
+  return n;
+}
 
 function reportError(command: string, e: unknown): number {
   process.stderr.write(`govx audit ${command}: ${(e as Error).message}\n`);
@@ -39,13 +46,19 @@ export function registerAuditCommands(program: Command): void {
       '--json',
       'print one JSON object: ok, entries, size, root, checkpoints, firstBad, violations',
     )
-    .action(async (options: SourceOptions & { json?: boolean }) => {
+    .option(
+      '--workers <n>',
+      'worker threads (default: one per core; 0: one streaming pass on the main thread)',
+      workerCount,
+    )
+    .action(async (options: SourceOptions & { json?: boolean; workers?: number }) => {
       try {
         const verdict = await verifySource({
           source: options.source,
           trust: await loadTrust(options.trust),
           ...(options.checkpoints ? { checkpointsUrl: options.checkpoints } : {}),
           progress: !options.json && process.stderr.isTTY === true,
+          ...(options.workers === undefined ? {} : { workers: options.workers }),
         });
         if (options.json) process.stdout.write(`${JSON.stringify(verdictJson(verdict))}\n`);
         else for (const line of verdictText(verdict)) process.stdout.write(`${line}\n`);

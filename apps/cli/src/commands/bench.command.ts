@@ -1,9 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { printAppendBench, runAppendBench } from '../bench/append.bench.js';
 import { printCoreBench, runCoreBench } from '../bench/core.bench.js';
 import { runCryptoBench } from '../bench/crypto.bench.js';
 import { runPolicyBench } from '../bench/policy.bench.js';
 import { formatRate } from '../bench/measure.js';
+import { printVerifyBench, runVerifyBench } from '../bench/verify.bench.js';
 import { ExitCode } from '../exit-code.js';
 
 function positiveInt(value: string): number {
@@ -62,6 +64,31 @@ export function registerBenchCommands(program: Command): void {
         process.stdout.write(`  ${m.name.padEnd(50)} ${formatRate(m.perSecond).padStart(12)} /s\n`);
       process.stdout.write(`  decisions: ${JSON.stringify(result.decisions)}\n`);
     });
+  bench
+    .command('verify')
+    .description(
+      "the auditor's full verification of a log read from an export file, against raw SHA-256 and raw Ed25519 in the same run",
+    )
+    .option('--entries <n>', 'entries in the log', positiveInt, 1_000_000)
+    .option('--workers <n>', 'worker threads', positiveInt, availableParallelism())
+    .option('--checkpoint-every <n>', 'entries between cosigned checkpoints', positiveInt, 65_536)
+    .option('--json', 'print the figures as JSON')
+    .action(
+      async (options: {
+        entries: number;
+        workers: number;
+        checkpointEvery: number;
+        json?: boolean;
+      }) => {
+        const result = await runVerifyBench({
+          ...options,
+          log: (line) => void process.stderr.write(`${line}\n`),
+        });
+        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else printVerifyBench(result, (line) => void process.stdout.write(`${line}\n`));
+        process.exitCode = result.ok ? ExitCode.Ok : ExitCode.Failed;
+      },
+    );
   bench
     .command('append')
     .description(
