@@ -3,6 +3,7 @@
 import {
   connectBus,
   LedgerClient,
+  LedgerRejectedError,
   type FollowedEntry,
   type LedgerReceipt,
   type NatsConnection,
@@ -117,7 +118,14 @@ export class GovernanceService {
     this.flushing = this.flushing.then(async () => {
       const repo = this.db.getRepository(OutboxEntity);
       for (const row of await repo.find({ order: { idem: 'ASC' } })) {
-        await this.ledger.submit(row.submission as unknown as Submission);
+        try {
+          await this.ledger.submit(row.submission as unknown as Submission);
+        } catch (e) {
+          // A refusal is final (retrying the same bytes cannot cure it): log it and move on,
+          // rather than wedge the follower. Transient failures propagate and are retried.
+          if (!(e instanceof LedgerRejectedError)) throw e;
+          this.log('ledger refused an entry governance owed', { idem: row.idem, error: e.message });
+        }
         await repo.delete({ idem: row.idem });
       }
     });

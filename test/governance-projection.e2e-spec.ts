@@ -1,0 +1,214 @@
+// The governance projection on a real PostgreSQL database, fed entries directly (no NATS):
+// catalogue versions and added conditions, entries that break the rules ignored, deadline
+// breaches escalating on ledger time, missing materials, sanctions, and the same outbox for
+// the same log (decisions are deterministic functions of the log).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  validateGovernanceBody,
+  type CataloguePublishBody,
+  type GovernanceEntryType,
+} from '@govx/contracts';
+import { getSuite } from '@govx/crypto';
+import { connectGovernanceDatabase, GovernanceProjection } from '@govx/governance';
+import { WorkingCalendar } from '@govx/policy';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { POSTGRES } from './support/ledger-harness.js';
+
+const PREFIX = `govx_test_governance_projection_${process.pid}`;
+const engineKey = getSuite('intl').generateSigningKey();
+
+const v1: CataloguePublishBody = {
+  datasetId: 'tax-clearance',
+  version: 1,
+  name: 'Tax clearance record',
+  provider: 'taxation',
+  fields: [
+    {
+      name: 'cleared',
+      type: 'boolean',
+      classification: 'personal',
+      grade: 'general',
+      masking: 'none',
+    },
+  ],
+  format: 'json',
+  updateFrequency: 'daily',
+  sharing: {
+    category: 'conditional',
+    conditions: ['registration only'],
+    scope: 'one person',
+    purposes: ['land registration'],
+  },
+  methods: ['api'],
+  secrecy: 'none',
+};
+const v2: CataloguePublishBody = {
+  ...v1,
+  version: 2,
+  sharing: { ...v1.sharing, conditions: ['registration only', 'a notarised consent'] },
+};
+const request = (requestId: string): Record<string, unknown> => ({
+  requestId,
+  provider: 'taxation',
+  datasetId: 'tax-clearance',
+  datasetVersion: 2,
+  fields: ['cleared'],
+  purpose: 'land registration',
+  legalBasis: 'Civil Code art. 214',
+  scenario: 'registration',
+  scope: 'the seller',
+  method: 'api',
+  timeLimit: '2027-06-30',
+  duty: 'registration',
+  subjectCommitment: 'ab'.repeat(32),
+  subjectSealed: 'cafe',
+});
+const leaf = (seq: number): string => seq.toString(16).padStart(64, '0');
+const ref = (seq: number): { seq: number; leaf: string } => ({ seq, leaf: leaf(seq) });
+
+// [type, actor, time, body]: the log both databases apply.
+const LOG: [string, string, string, Record<string, unknown>][] = [
+  ['catalogue.publish', 'dept/taxation/gateway', '2026-11-20T01:00:00.000Z', v1 as never],
+  ['catalogue.publish', 'dept/taxation/gateway', '2026-11-21T01:00:00.000Z', v2 as never],
+  [
+    'catalogue.publish',
+    'dept/health/gateway',
+    '2026-11-21T02:00:00.000Z',
+    { ...v2, version: 3 } as never,
+  ],
+  ['request', 'dept/natural-resources/gateway', '2026-11-23T01:00:00.000Z', request('r-1')],
+  ['request.endorse', 'dept/taxation/office', '2026-11-23T01:00:01.000Z', { request: ref(3) }],
+  [
+    'request.endorse',
+    'dept/natural-resources/office',
+    '2026-11-23T01:00:02.000Z',
+    { request: ref(3) },
+  ],
+  // Ledger time passes the answer deadline (10 working days: end of Mon 7 Dec, Beijing).
+  [
+    'sanction.lift',
+    'dept/taxation/officer/alice',
+    '2026-12-08T00:00:00.000Z',
+    { department: 'education', reason: 'remedied' },
+  ],
+  [
+    'sanction.lift',
+    'dept/taxation/officer/alice',
+    '2026-12-08T10:00:00.000Z',
+    { department: 'education', reason: 'remedied' },
+  ],
+  [
+    'sanction.lift',
+    'dept/taxation/officer/alice',
+    '2026-12-09T16:00:00.000Z',
+    { department: 'education', reason: 'remedied' },
+  ],
+  [
+    'decision.materials',
+    'dept/taxation/officer/alice',
+    '2026-12-10T01:00:00.000Z',
+    { request: ref(3), missing: ['the notarised consent', 'the parcel number'] },
+  ],
+  [
+    'sanction.suspend',
+    'dept/taxation/officer/alice',
+    '2026-12-10T02:00:00.000Z',
+    {
+      department: 'natural-resources',
+      reason: 'data used beyond its purpose',
+      remedyBy: '2027-01-31',
+    },
+  ],
+  ['request', 'dept/natural-resources/gateway', '2026-12-10T03:00:00.000Z', request('r-2')],
+  [
+    'request.endorse',
+    'dept/natural-resources/office',
+    '2026-12-10T03:00:01.000Z',
+    { request: ref(11) },
+  ],
+];
+
+describe('GovernanceProjection (PostgreSQL)', () => {
+  const dbs: DataSource[] = [];
+  const projection = new GovernanceProjection({
+    engineKey,
+    calendar: new WorkingCalendar(),
+    approvalValidityDays: 20,
+  });
+  const replay = async (db: DataSource): Promise<void> => {
+    for (const [seq, [type, actor, time, body]] of LOG.entries())
+      await db.transaction((m) =>
+        projection.apply(m, { seq, type, actor, time, body: body as never, leafHash: leaf(seq) }),
+      );
+  };
+
+  beforeAll(async () => {
+    for (const n of [1, 2]) dbs.push(await connectGovernanceDatabase(`${POSTGRES}/${PREFIX}_${n}`));
+  });
+
+  afterAll(async () => {
+    for (const db of dbs) await db.destroy();
+    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+    await admin.connect();
+    for (const n of [1, 2])
+      await admin.query(`DROP DATABASE IF EXISTS ${PREFIX}_${n} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('applies the log: versions, refusals, breaches, materials, sanctions', async () => {
+    const db = dbs[0]!;
+    await replay(db);
+    const catalogue = await db.query(
+      'SELECT version, conditions_added FROM governance_catalogue ORDER BY version',
+    );
+    expect(catalogue).toEqual([
+      { version: 1, conditions_added: [] },
+      { version: 2, conditions_added: ['condition: a notarised consent'] },
+    ]);
+    const [r1] = await db.query(`SELECT * FROM governance_requests WHERE request_id = 'r-1'`);
+    expect(r1.state).toBe('materials');
+    expect(r1.breach).toBe('authority');
+    expect(r1.history.map((h: { note?: string }) => h.note ?? '')).toContainEqual(
+      expect.stringContaining('only the office of natural-resources endorses'),
+    );
+    const outbox = (await db.query(
+      'SELECT idem, submission FROM governance_outbox ORDER BY idem',
+    )) as {
+      idem: string;
+      submission: { type: string; actor: string; body: Record<string, unknown> };
+    }[];
+    const breaches = outbox.filter((o) => o.submission.type === 'deadline.breach');
+    expect(breaches.map((b) => b.submission.body)).toEqual([
+      {
+        request: ref(3),
+        deadline: '2026-12-07T16:00:00.000Z',
+        kind: 'answer',
+        escalation: 'authority',
+      },
+      {
+        request: ref(3),
+        deadline: '2026-12-07T16:00:00.000Z',
+        kind: 'answer',
+        escalation: 'notice',
+      },
+    ]);
+    const deny = outbox.find((o) => o.submission.type === 'decision.deny')!;
+    expect(deny.submission.actor).toBe('gov/policy-engine');
+    expect(deny.submission.body).toEqual({
+      request: ref(11),
+      reasons: [
+        'the sharing rights of natural-resources are suspended (§27): data used beyond its purpose',
+      ],
+    });
+    for (const o of outbox)
+      validateGovernanceBody(o.submission.type as GovernanceEntryType, o.submission.body);
+  });
+
+  it('owes the same entries, byte for byte, when another database replays the same log', async () => {
+    await replay(dbs[1]!);
+    const read = (db: DataSource): Promise<unknown> =>
+      db.query('SELECT idem, submission FROM governance_outbox ORDER BY idem');
+    expect(await read(dbs[1]!)).toEqual(await read(dbs[0]!));
+  });
+});
