@@ -84,8 +84,19 @@ export const GovernanceLimits = {
 
 const id = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' } as const;
 const department = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' } as const;
-const text = { type: 'string', minLength: 1, maxLength: GovernanceLimits.text } as const;
-const name = { type: 'string', minLength: 1, maxLength: GovernanceLimits.name } as const;
+/** Text with at least one non-blank character (a blank reason is no reason). */
+const text = {
+  type: 'string',
+  minLength: 1,
+  maxLength: GovernanceLimits.text,
+  pattern: '\\S',
+} as const;
+const name = {
+  type: 'string',
+  minLength: 1,
+  maxLength: GovernanceLimits.name,
+  pattern: '\\S',
+} as const;
 const textList = {
   type: 'array',
   maxItems: GovernanceLimits.list,
@@ -260,14 +271,35 @@ const catalogueField = obj(['name', 'type', 'classification', 'grade', 'masking'
   masking: { enum: MaskingMethods },
 });
 
-const sharing = obj(['category'], {
-  category: { enum: Object.values(SharingCategory) },
-  conditions: textList,
-  scope: text,
-  purposes: textList,
-  reason: text,
-  citation,
-});
+// What the schema can say of §15 it says, so the ledger refuses it at intake; the rest
+// (terms on an unconditional entry, …) is checkCatalogueRules'.
+const sharing = {
+  ...obj(['category'], {
+    category: { enum: Object.values(SharingCategory) },
+    conditions: textList,
+    scope: text,
+    purposes: textList,
+    reason: text,
+    citation,
+  }),
+  allOf: [
+    {
+      if: { properties: { category: { const: 'conditional' } } },
+      then: {
+        required: ['conditions', 'scope', 'purposes'],
+        properties: {
+          conditions: { type: 'array', minItems: 1 },
+          scope: {},
+          purposes: { type: 'array', minItems: 1 },
+        },
+      },
+    },
+    {
+      if: { properties: { category: { const: 'not-shared' } } },
+      then: { required: ['reason', 'citation'], properties: { reason: {}, citation: {} } },
+    },
+  ],
+};
 
 const policyRef = obj(['id', 'version'], { id, version });
 
@@ -315,7 +347,8 @@ defineEntryType({
         uniqueItems: true,
         items: { enum: SharingMethods },
       },
-      secrecy: { enum: Secrecy },
+      // §3: state and work secrets are never shared, so never catalogued for sharing.
+      secrecy: { enum: Secrecy, not: { enum: ['state-secret', 'work-secret'] } },
     },
   ),
 });
