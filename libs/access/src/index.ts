@@ -1,3 +1,5 @@
-// @govx/access: identities, roles and their guard, the key registry as of any seq (from
-// @govx/ledger-core), NATS users and permissions.
+// @govx/access: identities, roles and their guard (Nest), NATS users and permissions, and
+// the role × route matrix test helper. The key registry itself is pure: @govx/ledger-core.
 export * from './nats/nats-users.js';
+export * from './http/index.js';
+export * from './testing/role-matrix.js';

@@ -1,0 +1,14 @@
+export * from './access.errors.js';
+export * from './access.options.js';
+export * from './access.service.js';
+export * from './access.module.js';
+export * from './access-errors.filter.js';
+export * from './principal.js';
+export * from './roles.decorator.js';
+export * from './roles.guard.js';
+export * from './secrets.js';
+export { AccountEntity, AccountKind } from './entities/account.entity.js';
+export { ApiKeyEntity } from './entities/api-key.entity.js';
+export { SessionEntity } from './entities/session.entity.js';
+export { AccessSchema1764100000000 } from './migrations/1764100000000-access-schema.migration.js';
+export * from './access-schema.js';
