@@ -18,6 +18,7 @@ import { getSuite, type SigningPrivateKey } from '@govx/crypto';
 import type { GovernanceConfig } from '@govx/governance';
 import { createSubmission, type Submission } from '@govx/ledger-core';
 import { compilePolicy, evaluate, traceHash } from '@govx/policy';
+import fc from 'fast-check';
 import pg from 'pg';
 import { bootstrap } from '../apps/governance/src/main.js';
 import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
@@ -100,6 +101,7 @@ describe('governance (e2e)', () => {
   let client: NatsConnection;
   let ledgerClient: LedgerClient;
   let governance: Awaited<ReturnType<typeof bootstrap>>;
+  let config: GovernanceConfig;
   const keys = Object.fromEntries(
     Object.keys(ACTORS).map((k) => [k, getSuite('intl').generateSigningKey()]),
   ) as Record<Who, SigningPrivateKey>;
@@ -174,7 +176,7 @@ describe('governance (e2e)', () => {
     client = await connectBus({ servers: nats.urls, name: 'governance-e2e' });
     ledgerClient = new LedgerClient(client);
     ledgerClient.follow(0, async (e) => void entries.set(e.seq, e));
-    const config: GovernanceConfig = {
+    config = {
       natsServers: nats.urls,
       databaseUrl: `${POSTGRES}/${DATABASE}`,
       http: { host: '127.0.0.1', port: 0 },
@@ -325,6 +327,60 @@ describe('governance (e2e)', () => {
       }),
     });
     expect([revoke.status, revoke.json.request.state]).toEqual([201, 'revoked']);
+  });
+
+  it('answers hostile actions with a 4xx naming the field, never a 500 (fuzz)', async () => {
+    const statuses = new Set<number>();
+    const valid = sign('alice', 'decision.deny', {
+      request: { seq: 0, leaf: '0'.repeat(64) },
+      reasons: ['r'],
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.anything({ maxDepth: 3 }),
+          fc.record({
+            ...Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, fc.constant(v)])),
+            type: fc.constantFrom(
+              'decision.approve',
+              'decision.deny',
+              'sanction.suspend',
+              'policy.publish',
+              'request',
+              'x',
+            ),
+            body: fc.anything({ maxDepth: 2 }),
+          }),
+        ),
+        async (submission) => {
+          const res = await http('POST', '/governance/actions', { submission });
+          statuses.add(res.status);
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(typeof res.json.code).toBe('string');
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(statuses.has(400)).toBe(true);
+  });
+
+  it('resumes after a restart from its cursor, without deciding twice', async () => {
+    const before = (await http('GET', '/health')).json.applied as number;
+    await governance.close();
+    governance = await bootstrap(config);
+    expect((await http('GET', '/health')).json.applied).toBeGreaterThanOrEqual(before);
+    await submitAndEndorse('land-3', ['cleared']);
+    await waitFor(
+      'the approval',
+      async () => (await stateOf('land-3')).state === 'approved',
+      30_000,
+    );
+    const land1 = (await stateOf('land-1')).request.seq;
+    const decisions = [...entries.values()].filter(
+      (e) => e.entry.type.startsWith('decision.') && (e.entry.body as Json).request?.seq === land1,
+    );
+    expect(decisions).toHaveLength(1);
   });
 
   it('refuses callers without the placeholder token', async () => {
