@@ -1,4 +1,4 @@
-// Governance's own tables (created by GovernanceSchema1764100000000; never synchronized).
+// Governance's own tables (created by GovernanceSchema1764200000000; never synchronized).
 // Every row is derived from ledger entries: the ledger stays the authority.
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 

@@ -30,8 +30,8 @@ const UP = [
   `CREATE TABLE governance_outbox (idem text PRIMARY KEY, submission jsonb NOT NULL)`,
 ];
 
-export class GovernanceSchema1764100000000 implements MigrationInterface {
-  name = 'GovernanceSchema1764100000000';
+export class GovernanceSchema1764200000000 implements MigrationInterface {
+  name = 'GovernanceSchema1764200000000';
   async up(q: QueryRunner): Promise<void> {
     for (const sql of UP) await q.query(sql);
   }
