@@ -3,3 +3,4 @@
 export * from './nats/nats-users.js';
 export * from './http/index.js';
 export * from './testing/role-matrix.js';
+export * from './keys/keystore.js';
