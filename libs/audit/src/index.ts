@@ -11,3 +11,10 @@ export {
   type AuditBatchResult,
   type BatchKey,
 } from './parallel/audit-batch.js';
+export { BusinessRules, Rule, POLICY_ENGINE } from './rules/business-rules.js';
+export {
+  AuditStats,
+  DECISION_TIME_BUCKETS,
+  type AuditStatsSnapshot,
+  type Compliance,
+} from './rules/audit-stats.js';

@@ -16,6 +16,8 @@ import {
 } from '@govx/ledger-core';
 import type { AuditItem } from './audit-item.js';
 import { AuditInputError } from './errors.js';
+import type { AuditStatsSnapshot } from './rules/audit-stats.js';
+import { BusinessRules } from './rules/business-rules.js';
 import type { AuditTrust } from './trust.js';
 
 /** Why a log fails: the ledger core's reasons and the auditor's own. */
@@ -65,9 +67,13 @@ export interface AuditVerdict {
   readonly lastCheckpointSize: number | null;
   readonly firstBad: AuditFailure | null;
   readonly violations: readonly Violation[];
+  /** What the business rules gathered (for the report); absent when rules were off. */
+  readonly stats?: AuditStatsSnapshot;
 }
 
 export interface LogAuditorOptions {
+  /** Check the business rules (libs/audit rules). Default true. */
+  readonly rules?: boolean;
   /**
    * Called with each accepted entry, in order, after the key registry has taken it (business
    * rules). Returns the violations the entry shows.
@@ -80,6 +86,7 @@ export class LogAuditor {
   private readonly hasher: TreeHasher;
   /** The key registry as of the last accepted entry (bootstrap keys, then key.* entries). */
   readonly registry: KeyRegistry;
+  readonly rules: BusinessRules | null;
   private failure: AuditFailure | null = null;
   private read = 0;
   private checkpointsSeen = 0;
@@ -93,6 +100,7 @@ export class LogAuditor {
   ) {
     this.hasher = treeHasher(trust.hash);
     this.registry = new KeyRegistry(trust.bootstrap);
+    this.rules = options.rules === false ? null : new BusinessRules();
     this.verifier = new StreamingVerifier({
       hasher: this.hasher,
       checkpointPolicy: trust.checkpointPolicy,
@@ -168,6 +176,7 @@ export class LogAuditor {
         this.violations.push({ seq: f.seq, rule: `key.${e.rule}`, message: e.message });
       }
     }
+    if (this.rules) this.violations.push(...this.rules.check(f, entry.leafHashHex, this.registry));
     const found = this.options.onEntry?.(entry, this.registry);
     if (found) this.violations.push(...found);
   }
@@ -259,6 +268,7 @@ export class LogAuditor {
       lastCheckpointSize: s.lastCheckpoint ? s.lastCheckpoint.size : null,
       firstBad: this.failure,
       violations: this.violations,
+      ...(this.rules ? { stats: this.rules.stats.snapshot() } : {}),
     };
   }
 }

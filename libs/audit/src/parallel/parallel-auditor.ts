@@ -18,10 +18,12 @@ import {
   treeHasher,
   verifyCheckpoint,
   type Checkpoint,
+  type EntryFields,
   type TreeHasher,
 } from '@govx/ledger-core';
 import type { AuditItem, StoredColumns } from '../audit-item.js';
 import { auditLog, type AuditLogOptions, type AuditVerdict } from '../log-auditor.js';
+import { BusinessRules } from '../rules/business-rules.js';
 import type { AuditTrust } from '../trust.js';
 import {
   checkAuditBatch,
@@ -228,6 +230,7 @@ export async function auditLogParallel(
   };
 
   const violations: AuditVerdict['violations'][number][] = [];
+  const rules = options.rules === false ? null : new BusinessRules();
   try {
     for await (const item of open()) {
       if (item.kind === 'checkpoint') {
@@ -269,6 +272,15 @@ export async function auditLogParallel(
           throw new Bad('key entry');
         }
       }
+      if (rules) {
+        let fields: EntryFields;
+        try {
+          fields = JSON.parse(Buffer.from(item.bytes).toString('utf8')) as EntryFields;
+        } catch {
+          throw new Bad('entry JSON');
+        }
+        violations.push(...rules.check(fields, toHex(hasher.hashLeaf(item.bytes)), registry));
+      }
       entries.push(item.bytes);
       leaves.push(item.leaf);
       columns.push(item.columns ?? null);
@@ -300,5 +312,6 @@ export async function auditLogParallel(
     lastCheckpointSize: state.last ? state.last.size : null,
     firstBad: null,
     violations,
+    ...(rules ? { stats: rules.stats.snapshot() } : {}),
   };
 }

@@ -73,7 +73,7 @@ export function submission(i: number, by = i % departments.length): Submission {
   const d = departments[by]!;
   return createSubmission(
     {
-      type: 'request',
+      type: 'test.event',
       actor: d.actor,
       idem: `audit-${i}`,
       body: { requestId: `r-${i}`, purpose: 'audit fixture', fields: ['status', 'year'] },

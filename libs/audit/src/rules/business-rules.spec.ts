@@ -1,0 +1,346 @@
+// Business-rule violations injected with validly signed entries: each is reported, with its
+// seq and rule, while the log itself verifies (or, for a revoked key, fails at that seq).
+import { describe, expect, it } from '@jest/globals';
+import { getSuite, type SigningPrivateKey } from '@govx/crypto';
+import {
+  createSubmission,
+  formatCheckpoint,
+  LogAppender,
+  noteSigner,
+  signNote,
+  verifierKeyString,
+  type Entry,
+} from '@govx/ledger-core';
+import { compilePolicy, evaluate, parsePolicySource, traceHash } from '@govx/policy';
+import type { CataloguePublishBody } from '@govx/contracts';
+import { auditLog, type AuditVerdict } from '../log-auditor.js';
+import { auditLogParallel } from '../parallel/parallel-auditor.js';
+import { parseAuditTrust } from '../trust.js';
+import type { AuditItem } from '../audit-item.js';
+
+const intl = getSuite('intl');
+const keys = {
+  admin: { actor: 'gov/admin/root', key: intl.generateSigningKey(), roles: ['admin'] },
+  engine: { actor: 'gov/policy-engine', key: intl.generateSigningKey(), roles: ['policy-engine'] },
+  tax: {
+    actor: 'dept/taxation/gateway',
+    key: intl.generateSigningKey(),
+    roles: ['department-system'],
+    department: 'taxation',
+  },
+  land: {
+    actor: 'dept/natural-resources/gateway',
+    key: intl.generateSigningKey(),
+    roles: ['department-system'],
+    department: 'natural-resources',
+  },
+  li: {
+    actor: 'dept/taxation/officer/li',
+    key: intl.generateSigningKey(),
+    roles: ['officer'],
+    department: 'taxation',
+  },
+  wang: {
+    actor: 'dept/taxation/officer/wang',
+    key: intl.generateSigningKey(),
+    roles: ['officer'],
+    department: 'taxation',
+  },
+  zhao: {
+    actor: 'dept/natural-resources/officer/zhao',
+    key: intl.generateSigningKey(),
+    roles: ['officer'],
+    department: 'natural-resources',
+  },
+} satisfies Record<
+  string,
+  { actor: string; key: SigningPrivateKey; roles: string[]; department?: string }
+>;
+type Who = keyof typeof keys;
+const node = { name: 'ledger-1.rules.test', key: intl.generateSigningKey() };
+
+const trust = parseAuditTrust({
+  origin: 'govx.test/rules',
+  quorum: 1,
+  cosigners: [{ operator: 'ops', vkey: verifierKeyString(node.name, node.key.publicKey) }],
+  keys: Object.values(keys).map((k) => ({
+    actor: k.actor,
+    publicKeyPem: k.key.publicKey.toPem(),
+    roles: k.roles,
+    ...('department' in k ? { department: k.department } : {}),
+  })),
+});
+
+const taxClearance: CataloguePublishBody = {
+  datasetId: 'tax-clearance',
+  version: 2,
+  name: 'Tax clearance record',
+  provider: 'taxation',
+  fields: [
+    {
+      name: 'taxpayerId',
+      type: 'string',
+      classification: 'personal',
+      grade: 'important',
+      masking: 'partial',
+    },
+    { name: 'name', type: 'string', classification: 'personal', grade: 'general', masking: 'none' },
+    {
+      name: 'cleared',
+      type: 'boolean',
+      classification: 'personal',
+      grade: 'general',
+      masking: 'none',
+    },
+  ],
+  format: 'json',
+  updateFrequency: 'daily',
+  sharing: {
+    category: 'conditional',
+    conditions: ['registration only'],
+    scope: 'one person',
+    purposes: ['land registration', 'social assistance'],
+  },
+  methods: ['api'],
+  secrecy: 'none',
+};
+const policySource = `policyId: tax-clearance-sharing
+version: 3
+provider: taxation
+dataset: tax-clearance
+timezone: "+08:00"
+maskingProfiles:
+  registry:
+    taxpayerId: hash
+rules:
+  - id: registry-office-hours
+    when:
+      requesters: [natural-resources]
+      purposes: [land registration]
+      fields: [taxpayerId, name, cleared]
+      window: { days: [mon, tue, wed, thu, fri], from: "08:00", to: "18:00" }
+    then: { decision: approve, maskingProfile: registry }
+  - id: assistance-needs-two
+    when:
+      purposes: [social assistance]
+    then: { decision: officers, officers: four-eyes }
+`;
+const policyDocument = parsePolicySource(policySource).document as unknown as Record<
+  string,
+  unknown
+>;
+const HEX = 'ab'.repeat(32);
+/** A Wednesday, 10:00 in Beijing. */
+const T0 = Date.parse('2026-11-25T02:00:00.000Z');
+
+/** Builds a log entry by entry; each entry signed by its actor's key. */
+class Story {
+  private readonly appender = new LogAppender();
+  readonly entries: Entry[] = [];
+  private n = 0;
+
+  add(who: Who, type: string, body: Record<string, unknown>, key = keys[who].key): Entry {
+    const submission = createSubmission(
+      { type, actor: keys[who].actor, idem: `s-${this.n}`, body: body as never },
+      key,
+    );
+    const entry = this.appender.append(submission, T0 + 1000 * this.n++);
+    this.entries.push(entry);
+    return entry;
+  }
+
+  async audit(): Promise<AuditVerdict> {
+    const root = this.appender.root();
+    const note = signNote(
+      formatCheckpoint({ origin: 'govx.test/rules', size: this.entries.length, root }),
+      [noteSigner(node.name, node.key)],
+    );
+    const items: AuditItem[] = this.entries.map((e) => ({
+      kind: 'entry',
+      bytes: e.bytes,
+      where: `seq ${e.seq}`,
+    }));
+    items.push({ kind: 'checkpoint', note, where: 'checkpoint' });
+    const streaming = await auditLog(items, trust);
+    // The parallel audit (inline batches) MUST agree, violations included.
+    expect(await auditLogParallel(() => items, trust, { workers: 0, batchLevel: 2 })).toEqual(
+      streaming,
+    );
+    return streaming;
+  }
+}
+
+const ref = (e: Entry) => ({ seq: e.seq, leaf: e.leafHashHex });
+
+function request(s: Story, id: string, purpose: string, fields = ['taxpayerId', 'cleared']): Entry {
+  return s.add('land', 'request', {
+    requestId: id,
+    provider: 'taxation',
+    datasetId: 'tax-clearance',
+    datasetVersion: 2,
+    fields,
+    purpose,
+    legalBasis: 'Civil Code art. 214',
+    scenario: 'registration of a transfer',
+    scope: 'one person',
+    method: 'api',
+    timeLimit: '2026-12-31',
+    duty: 'real-estate registration',
+    subjectCommitment: HEX,
+    subjectSealed: 'beef',
+  });
+}
+
+function engineApproval(s: Story, req: Entry, fields = ['taxpayerId', 'cleared']): Entry {
+  const compiled = compilePolicy(policyDocument, () => taxClearance);
+  const evaluation = evaluate(
+    compiled,
+    taxClearance,
+    {
+      requester: 'natural-resources',
+      datasetId: 'tax-clearance',
+      fields: ['taxpayerId', 'cleared'],
+      purpose: 'land registration',
+      legalBasis: 'Civil Code art. 214',
+      method: 'api',
+    },
+    { time: req.fields.time },
+  );
+  return s.add('engine', 'decision.approve', {
+    request: ref(req),
+    fields,
+    maskingProfile: 'registry',
+    expires: '2026-12-31T00:00:00.000Z',
+    final: true,
+    policy: { id: 'tax-clearance-sharing', version: 3 },
+    traceHash: traceHash(evaluation),
+  });
+}
+
+function transfer(
+  s: Story,
+  req: Entry,
+  approval: Entry,
+  extra: Record<string, unknown> = {},
+): Entry {
+  return s.add('tax', 'transfer', {
+    request: ref(req),
+    approval: ref(approval),
+    requestId: req.fields.body['requestId'] as string,
+    to: 'natural-resources',
+    ciphertextHash: HEX,
+    size: 512,
+    commitment: HEX,
+    maskingProfile: 'registry',
+    payloadId: `p-${req.seq}`,
+    expires: '2027-01-31T00:00:00.000Z',
+    ...extra,
+  });
+}
+
+function opening(): Story {
+  const s = new Story();
+  s.add('tax', 'catalogue.publish', taxClearance as unknown as Record<string, unknown>);
+  s.add('admin', 'policy.publish', {
+    policyId: 'tax-clearance-sharing',
+    version: 3,
+    provider: 'taxation',
+    document: policyDocument,
+  });
+  return s;
+}
+
+const rules = (v: AuditVerdict) => v.violations.map((x) => [x.seq, x.rule]);
+
+describe('business rules', () => {
+  it('find nothing in a lawful exchange', async () => {
+    const s = opening();
+    const req = request(s, 'r-1', 'land registration');
+    const approval = engineApproval(s, req);
+    const t = transfer(s, req, approval);
+    s.add('land', 'receipt', { transfer: ref(t), ciphertextHash: HEX });
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(v.violations).toEqual([]);
+    expect(v.ok).toBe(true);
+    expect(v.stats?.exchanges).toEqual({ 'taxation → natural-resources': { '2026-11-25': 1 } });
+  });
+
+  it('report a transfer without approval, with extra fields, and a receipt that does not match', async () => {
+    const s = opening();
+    const req = request(s, 'r-1', 'land registration');
+    const approval = engineApproval(s, req);
+    const bogus = transfer(s, req, req); // "approval" is the request itself
+    const extra = transfer(s, req, approval, {
+      fields: ['taxpayerId', 'name', 'cleared', 'income'],
+    });
+    const good = transfer(s, req, approval);
+    const receipt = s.add('land', 'receipt', {
+      transfer: ref(good),
+      ciphertextHash: 'cd'.repeat(32),
+    });
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(v.ok).toBe(false);
+    expect(rules(v)).toEqual([
+      [bogus.seq, 'ref.unknown'],
+      [bogus.seq, 'transfer.no-approval'],
+      [extra.seq, 'entry.schema'],
+      [receipt.seq, 'receipt.mismatch'],
+    ]);
+  });
+
+  it('report approvals beyond the request, outside the policy, by another department, without four eyes', async () => {
+    const s = opening();
+    const r1 = request(s, 'r-1', 'land registration');
+    const wide = engineApproval(s, r1, ['taxpayerId', 'cleared', 'name']);
+    const r2 = request(s, 'r-2', 'social assistance', ['cleared']);
+    const foreign = s.add('zhao', 'decision.approve', {
+      request: ref(r2),
+      fields: ['cleared'],
+      expires: '2026-12-31T00:00:00.000Z',
+      final: true,
+    });
+    const alone = s.add('li', 'decision.approve', {
+      request: ref(r2),
+      fields: ['cleared'],
+      expires: '2026-12-31T00:00:00.000Z',
+      final: true,
+    });
+    const r3 = request(s, 'r-3', 'social assistance', ['cleared']);
+    s.add('li', 'decision.approve', {
+      request: ref(r3),
+      fields: ['cleared'],
+      expires: '2026-12-31T00:00:00.000Z',
+      final: false,
+    });
+    s.add('wang', 'decision.approve', {
+      request: ref(r3),
+      fields: ['cleared'],
+      expires: '2026-12-31T00:00:00.000Z',
+      final: true,
+    });
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(rules(v)).toEqual([
+      [wide.seq, 'approval.extra-fields'],
+      [wide.seq, 'approval.policy-mismatch'],
+      [foreign.seq, 'approval.unauthorised'],
+      [alone.seq, 'approval.four-eyes'],
+    ]);
+  });
+
+  it('reject an approval signed with a revoked officer key at its seq', async () => {
+    const s = opening();
+    const req = request(s, 'r-1', 'social assistance', ['cleared']);
+    s.add('admin', 'key.revoke', { keyId: keys.li.key.publicKey.keyId, reason: 'left the office' });
+    const late = s.add('li', 'decision.approve', {
+      request: ref(req),
+      fields: ['cleared'],
+      expires: '2026-12-31T00:00:00.000Z',
+      final: true,
+    });
+    const v = await s.audit();
+    expect(v.firstBad).toMatchObject({ seq: late.seq, reason: 'unknown-key' });
+  });
+});
