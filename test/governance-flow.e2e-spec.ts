@@ -2,6 +2,7 @@
 // published as signed entries, an endorsed request approved by the policy engine (an auditor
 // re-running the policy gets the same trace hash), and a highest-grade request approved by two
 // officers under four-eyes, each sign-off an entry signed by that officer.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
 } from '@govx/bus';
 import type { CataloguePublishBody } from '@govx/contracts';
 import { getSuite, type SigningPrivateKey } from '@govx/crypto';
+import { AccessService, AccountKind, checkRoleMatrix, roleCredentials } from '@govx/access';
 import type { GovernanceConfig } from '@govx/governance';
 import { createSubmission, type Submission } from '@govx/ledger-core';
 import { compilePolicy, evaluate, traceHash } from '@govx/policy';
@@ -38,7 +40,7 @@ type Who = keyof typeof ACTORS;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- HTTP answers and entry bodies, read loosely by assertions
 type Json = any;
 
-const TOKEN = 'placeholder-token-for-e2e-tests';
+const PASSWORD = 'correct horse battery staple';
 const DATABASE = `govx_test_governance_${process.pid}`;
 
 const catalogue: CataloguePublishBody = {
@@ -120,14 +122,16 @@ describe('governance (e2e)', () => {
       },
       keys[who],
     );
+  const sessions = new Map<string, string>();
   const http = async (
     method: string,
     path: string,
     body?: unknown,
+    as = 'alice',
   ): Promise<{ status: number; json: Json }> => {
     const res = await fetch(`${governance.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${sessions.get(as)}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     // Parsed here: objects from res.json() come from another realm under jest's vm.
@@ -183,9 +187,24 @@ describe('governance (e2e)', () => {
       engineKey: keys.engine,
       calendar: {},
       approvalValidityDays: 20,
-      placeholderToken: TOKEN,
+      tokenSecret: new Uint8Array(randomBytes(32)),
     };
     governance = await bootstrap(config);
+    const access = governance.app.get(AccessService);
+    for (const [name, role, department] of [
+      ['alice', 'officer', 'taxation'],
+      ['bob', 'officer', 'natural-resources'],
+      ['tax-office', 'office-head', 'taxation'],
+    ] as const) {
+      await access.createAccount({
+        name,
+        kind: AccountKind.Person,
+        roles: [role],
+        department,
+        password: PASSWORD,
+      });
+      sessions.set(name, (await access.signIn(name, PASSWORD)).token);
+    }
   });
 
   afterAll(async () => {
@@ -210,25 +229,38 @@ describe('governance (e2e)', () => {
       'catalogue',
       async () => (await http('GET', '/governance/catalogue/tax-clearance')).status === 200,
     );
-    const bad = await http('POST', '/governance/policies/check', {
-      source: policySource.replace('[taxpayerId, cleared, arrears]', '[taxpayerId, salary]'),
-    });
+    const bad = await http(
+      'POST',
+      '/governance/policies/check',
+      { source: policySource.replace('[taxpayerId, cleared, arrears]', '[taxpayerId, salary]') },
+      'tax-office',
+    );
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({
       code: 'invalid-policy',
       field: '/rules/0/when/fields/1',
       line: 10,
     });
-    const good = await http('POST', '/governance/policies/check', { source: policySource });
+    const good = await http(
+      'POST',
+      '/governance/policies/check',
+      { source: policySource },
+      'tax-office',
+    );
     expect(good.status).toBe(200);
-    const published = await http('POST', '/governance/actions', {
-      submission: sign('taxOffice', 'policy.publish', {
-        policyId: 'tax-clearance-sharing',
-        version: 1,
-        provider: 'taxation',
-        document: good.json.document,
-      }),
-    });
+    const published = await http(
+      'POST',
+      '/governance/actions',
+      {
+        submission: sign('taxOffice', 'policy.publish', {
+          policyId: 'tax-clearance-sharing',
+          version: 1,
+          provider: 'taxation',
+          document: good.json.document,
+        }),
+      },
+      'tax-office',
+    );
     expect(published.status).toBe(201);
     const view = await http('GET', '/governance/catalogue/tax-clearance');
     expect(view.json.policies).toEqual([
@@ -282,14 +314,19 @@ describe('governance (e2e)', () => {
     expect(Date.parse(item.deadline)).toBeGreaterThan(Date.now());
     const ref = item.request;
     const approve = (who: Who, final: boolean): Promise<{ status: number; json: Json }> =>
-      http('POST', '/governance/actions', {
-        submission: sign(who, 'decision.approve', {
-          request: ref,
-          fields: ['arrears'],
-          expires: '2027-01-31T00:00:00Z',
-          final,
-        }),
-      });
+      http(
+        'POST',
+        '/governance/actions',
+        {
+          submission: sign(who, 'decision.approve', {
+            request: ref,
+            fields: ['arrears'],
+            expires: '2027-01-31T00:00:00Z',
+            final,
+          }),
+        },
+        who,
+      );
 
     const noReasons = await http('POST', '/governance/actions', {
       submission: sign('alice', 'decision.deny', { request: ref, reasons: [] }),
@@ -383,8 +420,35 @@ describe('governance (e2e)', () => {
     expect(decisions).toHaveLength(1);
   });
 
-  it('refuses callers without the placeholder token', async () => {
+  it('lets no account act for another department, and nobody anonymous', async () => {
+    const ref = (await stateOf('land-3')).request;
+    const forged = await http(
+      'POST',
+      '/governance/actions',
+      { submission: sign('bob', 'decision.deny', { request: ref, reasons: ['r'] }) },
+      'alice',
+    );
+    expect([forged.status, forged.json.code, forged.json.field]).toEqual([
+      403,
+      'not-allowed',
+      'actor',
+    ]);
     const res = await fetch(`${governance.url}/governance/queue`);
     expect(res.status).toBe(401);
+  });
+
+  it('declares roles on every route, and the guard keeps to them (role matrix)', async () => {
+    const credentials = await roleCredentials(governance.app.get(AccessService), {
+      prefix: 'matrix-',
+      department: 'taxation',
+      password: PASSWORD,
+    });
+    const report = await checkRoleMatrix(governance.app, {
+      baseUrl: governance.url,
+      credentials,
+      params: { requestId: 'land-1', datasetId: 'tax-clearance' },
+    });
+    expect(report.undeclared).toEqual([]);
+    expect(report.failures).toEqual([]);
   });
 });

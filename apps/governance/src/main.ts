@@ -1,6 +1,7 @@
 // The governance process: `node apps/governance/dist/main.js` with GOVX_GOVERNANCE_* variables
 // (libs/governance/src/config). Composes the governance service and its HTTP API; nothing else.
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
@@ -10,9 +11,12 @@ import {
   type GovernanceConfig,
 } from '@govx/governance';
 
-export async function bootstrap(
-  config: GovernanceConfig,
-): Promise<{ service: GovernanceService; url: string; close(): Promise<void> }> {
+export async function bootstrap(config: GovernanceConfig): Promise<{
+  service: GovernanceService;
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}> {
   const log = (message: string, detail?: Record<string, unknown>): void =>
     void process.stderr.write(`${JSON.stringify({ message, ...detail })}\n`);
   const service = await GovernanceService.start(config, log);
@@ -34,6 +38,7 @@ export async function bootstrap(
   await app.listen(config.http.port, config.http.host);
   return {
     service,
+    app,
     url: await app.getUrl(),
     async close() {
       await app.close();

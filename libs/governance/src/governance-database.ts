@@ -1,5 +1,6 @@
 // Governance's own PostgreSQL database: created if missing, migrated under an advisory lock.
 import pg from 'pg';
+import { ACCESS_ENTITIES, ACCESS_MIGRATIONS } from '@govx/access';
 import { DataSource } from 'typeorm';
 import { GOVERNANCE_ENTITIES } from './entities/governance.entities.js';
 import { GovernanceSchema1764200000000 } from './migrations/1764200000000-governance-schema.migration.js';
@@ -31,14 +32,15 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** An initialized, migrated DataSource on governance's database. */
+/** An initialized, migrated DataSource on governance's database (with @govx/access's tables). */
 export async function connectGovernanceDatabase(url: string): Promise<DataSource> {
   await ensureDatabase(url);
   const ds = await new DataSource({
     type: 'postgres',
     url,
-    entities: [...GOVERNANCE_ENTITIES],
-    migrations: [...GOVERNANCE_MIGRATIONS],
+    // Accounts, sessions and API keys of @govx/access live in the same database.
+    entities: [...GOVERNANCE_ENTITIES, ...ACCESS_ENTITIES],
+    migrations: [...ACCESS_MIGRATIONS, ...GOVERNANCE_MIGRATIONS],
     migrationsTableName: 'governance_migrations',
     migrationsTransactionMode: 'all',
     migrationsRun: false,

@@ -158,6 +158,7 @@ export class GovernanceService {
    */
   async submitAction(
     input: unknown,
+    caller: { readonly department: string | null; readonly roles: readonly string[] },
   ): Promise<{ receipt: LedgerReceipt; request: RequestEntity | null }> {
     const s = input as Partial<Submission> | null;
     if (!s || typeof s !== 'object' || typeof s.type !== 'string' || typeof s.actor !== 'string')
@@ -171,6 +172,21 @@ export class GovernanceService {
         'invalid',
         `governance does not take ${s.type} entries`,
         'type',
+      );
+    // The signed-in caller and the signer must agree: a department's people submit only
+    // entries signed by their department's actors.
+    const signer = parseDepartmentActor(s.actor);
+    if (signer && signer.department !== caller.department)
+      throw new GovernanceActionError(
+        'not-allowed',
+        `signed by ${s.actor}, submitted by an account of ${caller.department ?? 'no department'}`,
+        'actor',
+      );
+    if (s.actor.startsWith('gov/admin/') && !caller.roles.includes('admin'))
+      throw new GovernanceActionError(
+        'not-allowed',
+        'admin entries are submitted by admins',
+        'actor',
       );
     if (s.actor === POLICY_ENGINE_ACTOR)
       throw new GovernanceActionError(

@@ -13,11 +13,8 @@ export interface GovernanceConfig {
   readonly calendar: CalendarConfig;
   /** Working days an approval stays valid (its `expires`). */
   readonly approvalValidityDays: number;
-  /**
-   * PLACEHOLDER until @govx/access ships its guard: the bearer token the officer HTTP API
-   * demands. Officer actions are authenticated anyway by their signatures (checked by the ledger).
-   */
-  readonly placeholderToken: string;
+  /** Key of @govx/access session tokens (≥ 32 bytes). */
+  readonly tokenSecret: Uint8Array;
 }
 
 export class GovernanceConfigError extends Error {
@@ -69,9 +66,12 @@ export function loadGovernanceConfig(env: NodeJS.ProcessEnv): GovernanceConfig {
   const databaseUrl = need('GOVX_GOVERNANCE_DATABASE_URL');
   if (!/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new GovernanceConfigError('GOVX_GOVERNANCE_DATABASE_URL', 'a postgres:// URL');
-  const token = need('GOVX_GOVERNANCE_PLACEHOLDER_TOKEN');
-  if (token.length < 16)
-    throw new GovernanceConfigError('GOVX_GOVERNANCE_PLACEHOLDER_TOKEN', 'at least 16 characters');
+  const secret = need('GOVX_GOVERNANCE_TOKEN_SECRET');
+  if (!/^([0-9a-f]{2}){32,}$/.test(secret))
+    throw new GovernanceConfigError(
+      'GOVX_GOVERNANCE_TOKEN_SECRET',
+      'at least 32 bytes, lowercase hex',
+    );
   const calendar: CalendarConfig = {
     holidays: list(env['GOVX_GOVERNANCE_HOLIDAYS'], 'GOVX_GOVERNANCE_HOLIDAYS') ?? [],
     workdays: list(env['GOVX_GOVERNANCE_WORKDAYS'], 'GOVX_GOVERNANCE_WORKDAYS') ?? [],
@@ -85,6 +85,6 @@ export function loadGovernanceConfig(env: NodeJS.ProcessEnv): GovernanceConfig {
     engineKey,
     calendar,
     approvalValidityDays: validity,
-    placeholderToken: token,
+    tokenSecret: Uint8Array.from(Buffer.from(secret, 'hex')),
   };
 }

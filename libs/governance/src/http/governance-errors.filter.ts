@@ -1,7 +1,6 @@
 // The one translation of governance's typed errors to HTTP (STYLE rule 7).
 import {
   Catch,
-  HttpException,
   HttpStatus,
   type ArgumentsHost,
   type ExceptionFilter,
@@ -19,9 +18,12 @@ const STATUS: Record<string, number> = {
   used: HttpStatus.CONFLICT,
 };
 
-@Catch()
+@Catch(GovernanceActionError, PolicyError, LedgerRejectedError)
 export class GovernanceErrorsFilter implements ExceptionFilter {
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(
+    error: GovernanceActionError | PolicyError | LedgerRejectedError,
+    host: ArgumentsHost,
+  ): void {
     const res = host
       .switchToHttp()
       .getResponse<{ status(n: number): { json(b: unknown): void } }>();
@@ -37,16 +39,10 @@ export class GovernanceErrorsFilter implements ExceptionFilter {
         line: error.position?.line ?? null,
         column: error.position?.column ?? null,
       });
-    } else if (error instanceof LedgerRejectedError) {
+    } else {
       res
         .status(HttpStatus.UNPROCESSABLE_ENTITY)
         .json({ code: error.code, message: error.message, field: error.field });
-    } else if (error instanceof HttpException) {
-      res.status(error.getStatus()).json({ code: 'http', message: error.message, field: null });
-    } else {
-      res
-        .status(HttpStatus.INTERNAL_SERVER_ERROR)
-        .json({ code: 'internal', message: 'internal error', field: null });
     }
   }
 }

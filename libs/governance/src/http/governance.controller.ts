@@ -8,14 +8,14 @@ import {
   Param,
   Post,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Public, Roles, type Principal } from '@govx/access';
+import { Role } from '@govx/ledger-core';
 import type { GovernanceService } from '../governance.service.js';
 import type { RequestEntity } from '../entities/governance.entities.js';
 import { GovernanceActionError } from '../rules/governance-rules.js';
 import { GOVERNANCE_SERVICE } from './governance.token.js';
-import { PlaceholderAccessGuard } from './placeholder-access.guard.js';
 
 function view(r: RequestEntity): object {
   return {
@@ -39,17 +39,18 @@ function view(r: RequestEntity): object {
 
 @ApiTags('governance')
 @Controller('governance')
-@UseGuards(PlaceholderAccessGuard)
 export class GovernanceController {
   constructor(@Inject(GOVERNANCE_SERVICE) private readonly service: GovernanceService) {}
 
   /** Requests waiting for officers, with the evaluation trace and the deadline. */
   @Get('queue')
+  @Roles(Role.Officer, Role.OfficeHead, Role.Auditor)
   async queue(): Promise<object[]> {
     return (await this.service.queue()).map(view);
   }
 
   @Get('requests/:requestId')
+  @Roles(Role.Officer, Role.OfficeHead, Role.Auditor)
   async request(@Param('requestId') requestId: string): Promise<object> {
     const r = await this.service.request(requestId);
     if (!r) throw new NotFoundException(`no request ${requestId}`);
@@ -61,14 +62,20 @@ export class GovernanceController {
    * checked against the request's state and the rules, then submitted to the ledger.
    */
   @Post('actions')
-  async action(@Body() body: { submission?: unknown } | undefined): Promise<object> {
+  @Roles(Role.Officer, Role.OfficeHead, Role.Admin)
+  async action(
+    @Body() body: { submission?: unknown } | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<object> {
     if (!body || typeof body !== 'object' || !('submission' in body))
       throw new GovernanceActionError('invalid', 'expected {submission}', 'submission');
-    const { receipt, request } = await this.service.submitAction(body.submission);
+    const { receipt, request } = await this.service.submitAction(body.submission, principal);
     return { receipt, request: request ? view(request) : null };
   }
 
+  /** The catalogue is public (what is shared, by whom, under which conditions). */
   @Get('catalogue/:datasetId')
+  @Public()
   async catalogue(@Param('datasetId') datasetId: string): Promise<object> {
     const versions = await this.service.catalogue(datasetId);
     if (!versions.length) throw new NotFoundException(`no dataset ${datasetId}`);
@@ -93,6 +100,7 @@ export class GovernanceController {
 
   /** Checks policy source (YAML or JSON) against the catalogue: 200, or 400 with field and line. */
   @Post('policies/check')
+  @Roles(Role.OfficeHead, Role.Officer, Role.Admin)
   @HttpCode(200)
   async checkPolicy(@Body() body: { source?: unknown } | undefined): Promise<object> {
     if (typeof body?.source !== 'string')
@@ -114,6 +122,7 @@ export class GovernanceHealthController {
   constructor(@Inject(GOVERNANCE_SERVICE) private readonly service: GovernanceService) {}
 
   @Get('health')
+  @Public()
   health(@Res({ passthrough: true }) res: { status(code: number): unknown }): object {
     res.status(this.service.healthy ? 200 : 503);
     return { status: this.service.healthy ? 'ok' : 'unhealthy', applied: this.service.appliedSeq };
