@@ -1,10 +1,5 @@
 // The one translation of governance's typed errors to HTTP (STYLE rule 7).
-import {
-  Catch,
-  HttpStatus,
-  type ArgumentsHost,
-  type ExceptionFilter,
-} from '@nestjs/common';
+import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { LedgerRejectedError } from '@govx/bus';
 import { PolicyError } from '@govx/policy';
 import { GovernanceActionError } from '../rules/governance-rules.js';
