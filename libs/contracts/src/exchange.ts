@@ -39,6 +39,13 @@ export const RejectionCodes = [
   'purpose-expired',
   'no-consent',
   'malformed',
+  // Governance (issue #6): officer actions refused against a request's state or the rules.
+  'not-pending',
+  'duplicate',
+  'not-allowed',
+  'not-found',
+  'approval-used',
+  'invalid-policy',
 ] as const;
 export type RejectionCode = (typeof RejectionCodes)[number];
 
