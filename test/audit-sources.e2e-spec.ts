@@ -138,6 +138,24 @@ describe('govx audit against a ledger cluster', () => {
     );
     expect(text.stdout).toMatch(new RegExp(`^ok: ${ENTRIES} entries, root [0-9a-f]{64}`));
     expect(text.stderr).toBe(''); // not a terminal: no progress bar
+
+    const html = join(h.dir, 'report.html');
+    const report = await govx(
+      'audit',
+      'report',
+      '--source',
+      dbUrl,
+      '--trust',
+      trustFile,
+      '--out',
+      html,
+    );
+    expect(report.code).toBe(0);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('<canvas id="chart-exchanges">');
+    expect(page).toContain('every check holds');
+    expect(page).toMatch(/Chart/);
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // self-contained
   }, 120_000);
 
   it('refuses bad input with exit 2 (or 1 for a wrong log), saying what and where', async () => {

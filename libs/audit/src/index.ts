@@ -18,3 +18,4 @@ export {
   type AuditStatsSnapshot,
   type Compliance,
 } from './rules/audit-stats.js';
+export { renderReport, escapeHtml, type ReportInput } from './report/render-report.js';

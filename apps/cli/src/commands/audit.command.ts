@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { AuditInputError } from '@govx/audit';
 import { exportSource } from '../audit/audit-export.js';
+import { writeReport } from '../audit/audit-report.js';
 import { exitCodeOf, verdictJson, verdictText, verifySource } from '../audit/audit-verify.js';
 import { loadTrust } from '../audit/trust-file.js';
 import { ExitCode } from '../exit-code.js';
@@ -96,6 +97,41 @@ export function registerAuditCommands(program: Command): void {
       } catch (e) {
         if (!(e instanceof AuditInputError)) throw e;
         process.exitCode = reportError('export', e);
+      }
+    });
+  audit
+    .command('report')
+    .description(
+      'verify a log and write one self-contained HTML page: result, exchanges, decision times, denials, anomalies, compliance per department',
+    )
+    .requiredOption('--source <src>', SOURCE_HELP)
+    .requiredOption('--trust <file>', TRUST_HELP)
+    .requiredOption('--out <file>', 'the HTML file to write')
+    .option('--checkpoints <url>', CHECKPOINTS_HELP)
+    .option(
+      '--workers <n>',
+      'worker threads (default: one per core; 0: one streaming pass)',
+      workerCount,
+    )
+    .action(async (options: SourceOptions & { out: string; workers?: number }) => {
+      try {
+        const trust = await loadTrust(options.trust);
+        const verdict = await writeReport({
+          source: options.source,
+          trust,
+          origin: trust.origin,
+          out: options.out,
+          ...(options.checkpoints ? { checkpointsUrl: options.checkpoints } : {}),
+          ...(options.workers === undefined ? {} : { workers: options.workers }),
+          progress: process.stderr.isTTY === true,
+        });
+        process.stderr.write(
+          `report written to ${options.out}: ${verdict.ok ? 'every check holds' : verdict.firstBad ? `FAILED at seq ${verdict.firstBad.seq} (${verdict.firstBad.reason})` : `${verdict.violations.length} violation(s)`}\n`,
+        );
+        process.exitCode = exitCodeOf(verdict);
+      } catch (e) {
+        if (!(e instanceof AuditInputError)) throw e;
+        process.exitCode = reportError('report', e);
       }
     });
 }

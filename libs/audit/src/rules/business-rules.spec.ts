@@ -15,6 +15,7 @@ import { compilePolicy, evaluate, parsePolicySource, traceHash } from '@govx/pol
 import type { CataloguePublishBody } from '@govx/contracts';
 import { auditLog, type AuditVerdict } from '../log-auditor.js';
 import { auditLogParallel } from '../parallel/parallel-auditor.js';
+import { renderReport } from '../report/render-report.js';
 import { parseAuditTrust } from '../trust.js';
 import type { AuditItem } from '../audit-item.js';
 
@@ -264,6 +265,17 @@ describe('business rules', () => {
     expect(v.violations).toEqual([]);
     expect(v.ok).toBe(true);
     expect(v.stats?.exchanges).toEqual({ 'taxation → natural-resources': { '2026-11-25': 1 } });
+    const html = renderReport({
+      verdict: v,
+      source: 'log.jsonl',
+      origin: '<govx>',
+      generatedAt: '2026-11-30T00:00:00.000Z',
+      chartJs: 'window.Chart = function () {};',
+    });
+    expect(html).toContain('taxation → natural-resources');
+    expect(html).toContain('every check holds');
+    expect(html).toContain('&#60;govx&#62;');
+    expect(html).not.toMatch(/src="http|href="http/);
   });
 
   it('report a transfer without approval, with extra fields, and a receipt that does not match', async () => {
