@@ -341,6 +341,30 @@ describe('governance (e2e)', () => {
     });
     const again = await approve('alice', true);
     expect([again.status, again.json.code, again.json.field]).toEqual([409, 'duplicate', 'actor']);
+    // Both refusals of these authenticated callers are on the ledger.
+    const rejections = (): Json[] =>
+      [...entries.values()]
+        .filter(
+          (e) =>
+            e.entry.type === 'rejection' && (e.entry.body as Json).attempt.ref?.seq === ref.seq,
+        )
+        .map((e) => ({ actor: e.entry.actor, ...(e.entry.body as Json) }));
+    await waitFor('the rejections', async () => rejections().length === 2, 30_000);
+    expect(rejections()).toEqual([
+      expect.objectContaining({
+        actor: 'gov/policy-engine',
+        attempt: { type: 'decision.deny', ref },
+        code: 'malformed',
+        field: 'body.reasons',
+      }),
+      expect.objectContaining({
+        attempt: { type: 'decision.approve', ref },
+        code: 'duplicate',
+        field: 'actor',
+      }),
+    ]);
+    expect(rejections()[1].message).toMatch(/^alice: /);
+
     const second = await approve('bob', true);
     expect(second.status).toBe(201);
     expect(second.json.request.state).toBe('approved');

@@ -1,5 +1,6 @@
 // The governance service: follows the ledger into its projection, submits what the projection
 // owes (outbox), and answers the officer API. Every state change comes from a ledger entry.
+import { randomUUID } from 'node:crypto';
 import {
   connectBus,
   LedgerClient,
@@ -11,12 +12,13 @@ import {
 import {
   BodySchemaError,
   GovernanceEntryTypes as T,
+  validateEntryBody,
   validateGovernanceBody,
   type GovernanceEntryType,
   type PolicyPublishBody,
 } from '@govx/contracts';
-import type { Submission } from '@govx/ledger-core';
-import { WorkingCalendar, type CompiledPolicy, parsePolicySource } from '@govx/policy';
+import { createSubmission, type Submission } from '@govx/ledger-core';
+import { PolicyError, WorkingCalendar, type CompiledPolicy, parsePolicySource } from '@govx/policy';
 import type { DataSource } from 'typeorm';
 import type { GovernanceConfig } from './config/governance.config.js';
 import {
@@ -28,7 +30,11 @@ import {
 } from './entities/governance.entities.js';
 import { connectGovernanceDatabase } from './governance-database.js';
 import { GovernanceProjection, POLICY_ENGINE_ACTOR } from './projection/governance-projection.js';
-import { GovernanceActionError, parseDepartmentActor } from './rules/governance-rules.js';
+import {
+  GovernanceActionError,
+  parseDepartmentActor,
+  type GovernanceErrorCode,
+} from './rules/governance-rules.js';
 
 /** Types the HTTP API forwards for officers, offices and admins (signed by them). */
 export const SUBMITTABLE_TYPES: readonly string[] = [
@@ -45,6 +51,34 @@ export const SUBMITTABLE_TYPES: readonly string[] = [
 ];
 
 type Logger = (message: string, detail?: Record<string, unknown>) => void;
+
+/** The authenticated caller of the HTTP API (a @govx/access principal). */
+export interface Caller {
+  readonly name: string;
+  readonly department: string | null;
+  readonly roles: readonly string[];
+}
+
+const REJECTION_CODES: Readonly<Record<GovernanceErrorCode, string>> = {
+  invalid: 'malformed',
+  'not-pending': 'not-pending',
+  'not-allowed': 'not-allowed',
+  duplicate: 'duplicate',
+  'not-found': 'not-found',
+  used: 'approval-used',
+};
+
+function isEntryRef(v: unknown): v is { seq: number; leaf: string } {
+  const r = v as { seq?: unknown; leaf?: unknown } | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    Number.isSafeInteger(r.seq) &&
+    (r.seq as number) >= 0 &&
+    typeof r.leaf === 'string' &&
+    /^[0-9a-f]{64}$/.test(r.leaf)
+  );
+}
 
 export class GovernanceService {
   private follower: { stop(): Promise<void> } | null = null;
@@ -154,12 +188,34 @@ export class GovernanceService {
   /**
    * Checks an entry signed by an officer, office or admin against governance's state and
    * rules, submits it, and waits until the projection applied it. Throws
-   * GovernanceActionError (nothing submitted), PolicyError, or LedgerRejectedError.
+   * GovernanceActionError (nothing submitted), PolicyError, or LedgerRejectedError; each
+   * refusal of this authenticated caller is recorded as a `rejection` entry.
    */
   async submitAction(
     input: unknown,
-    caller: { readonly department: string | null; readonly roles: readonly string[] },
+    caller: Caller,
   ): Promise<{ receipt: LedgerReceipt; request: RequestEntity | null }> {
+    let receipt: LedgerReceipt;
+    let request: RequestEntity | null;
+    try {
+      request = await this.checkAction(input, caller);
+      receipt = await this.ledger.submit(input as Submission);
+    } catch (e) {
+      if (
+        e instanceof GovernanceActionError ||
+        e instanceof PolicyError ||
+        e instanceof LedgerRejectedError
+      )
+        await this.recordRejection(input, e, caller);
+      throw e;
+    }
+    await this.waitForSeq(receipt.seq);
+    if (request)
+      request = await this.db.getRepository(RequestEntity).findOneBy({ seq: request.seq });
+    return { receipt, request };
+  }
+
+  private async checkAction(input: unknown, caller: Caller): Promise<RequestEntity | null> {
     const s = input as Partial<Submission> | null;
     if (!s || typeof s !== 'object' || typeof s.type !== 'string' || typeof s.actor !== 'string')
       throw new GovernanceActionError(
@@ -216,11 +272,55 @@ export class GovernanceService {
     } else if (s.type === T.PolicyPublish) {
       await this.projection.checkPolicy(this.db.manager, (body as PolicyPublishBody).document);
     }
-    const receipt = await this.ledger.submit(s as Submission);
-    await this.waitForSeq(receipt.seq);
-    if (request)
-      request = await this.db.getRepository(RequestEntity).findOneBy({ seq: request.seq });
-    return { receipt, request };
+    return request;
+  }
+
+  /** Best effort: a refused attempt as a `rejection` entry signed by the policy engine. */
+  private async recordRejection(
+    input: unknown,
+    error: GovernanceActionError | PolicyError | LedgerRejectedError,
+    caller: Caller,
+  ): Promise<void> {
+    const s = (input ?? {}) as { type?: unknown; body?: { request?: unknown; approval?: unknown } };
+    const type =
+      typeof s.type === 'string' && /^[a-z][a-z0-9.-]{0,63}$/.test(s.type) ? s.type : 'unknown';
+    const ref = s.body?.request ?? s.body?.approval;
+    const code =
+      error instanceof PolicyError
+        ? 'invalid-policy'
+        : error instanceof LedgerRejectedError
+          ? 'malformed'
+          : REJECTION_CODES[error.code];
+    const field =
+      error instanceof PolicyError
+        ? `body.document${error.field.replace(/\//g, '.')}`
+        : error.field;
+    const body: Record<string, unknown> = {
+      attempt: { type, ...(isEntryRef(ref) ? { ref: { seq: ref.seq, leaf: ref.leaf } } : {}) },
+      code,
+      message:
+        `${caller.name}: ${error instanceof LedgerRejectedError ? `ledger ${error.code}: ` : ''}${error.message}`.slice(
+          0,
+          2000,
+        ),
+      ...(field ? { field: field.slice(0, 256) } : {}),
+    };
+    try {
+      validateEntryBody('rejection', body);
+      await this.ledger.submit(
+        createSubmission(
+          {
+            type: 'rejection',
+            actor: POLICY_ENGINE_ACTOR,
+            idem: `gov-rejection-${randomUUID()}`,
+            body: body as never,
+          },
+          this.config.engineKey,
+        ),
+      );
+    } catch (e) {
+      this.log('could not record a rejection', { error: (e as Error).message });
+    }
   }
 
   /** Compiles policy source (YAML or JSON) against the current catalogue; throws PolicyError. */
