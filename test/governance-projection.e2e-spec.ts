@@ -127,6 +127,45 @@ const LOG: [string, string, string, Record<string, unknown>][] = [
     '2026-12-10T03:00:01.000Z',
     { request: ref(11) },
   ],
+  // r-3 from another department: one officer, an extension, approval, delivery.
+  ['request', 'dept/education/gateway', '2026-12-11T01:00:00.000Z', request('r-3')],
+  ['request.endorse', 'dept/education/office', '2026-12-11T01:00:01.000Z', { request: ref(13) }],
+  [
+    'decision.extend',
+    'dept/taxation/officer/alice',
+    '2026-12-14T01:00:00.000Z',
+    { request: ref(13), days: 5, authority: 'provincial data bureau' },
+  ],
+  [
+    'decision.extend',
+    'dept/taxation/officer/alice',
+    '2026-12-14T02:00:00.000Z',
+    { request: ref(13), days: 6, authority: 'provincial data bureau' },
+  ],
+  [
+    'decision.approve',
+    'dept/education/officer/eve',
+    '2026-12-15T01:00:00.000Z',
+    { request: ref(13), fields: ['cleared'], expires: '2027-01-15T00:00:00Z', final: true },
+  ],
+  [
+    'decision.approve',
+    'dept/taxation/officer/alice',
+    '2026-12-15T02:00:00.000Z',
+    { request: ref(13), fields: ['cleared'], expires: '2027-01-15T00:00:00Z', final: true },
+  ],
+  [
+    'transfer',
+    'dept/taxation/gateway',
+    '2026-12-16T01:00:00.000Z',
+    { request: ref(13), approval: ref(18) },
+  ],
+  [
+    'decision.revoke',
+    'dept/taxation/officer/alice',
+    '2026-12-16T02:00:00.000Z',
+    { approval: ref(18), reason: 'too late' },
+  ],
 ];
 
 describe('GovernanceProjection (PostgreSQL)', () => {
@@ -201,6 +240,26 @@ describe('GovernanceProjection (PostgreSQL)', () => {
         'the sharing rights of natural-resources are suspended (§27): data used beyond its purpose',
       ],
     });
+    const [r3] = await db.query(`SELECT * FROM governance_requests WHERE request_id = 'r-3'`);
+    expect([r3.state, r3.officers, r3.extension_days, Number(r3.approval_seq)]).toEqual([
+      'delivered',
+      'one',
+      5,
+      18,
+    ]);
+    const notes = r3.history.map((h: { seq: number; note?: string }) => [
+      h.seq,
+      h.note ?? 'applied',
+    ]);
+    expect(notes).toEqual([
+      [13, 'applied'],
+      [14, 'applied'],
+      [15, 'applied'],
+      [16, expect.stringContaining('at most 10 working days')],
+      [17, expect.stringContaining('only an officer of taxation decides')],
+      [18, 'applied'],
+      [19, 'applied'],
+    ]);
     for (const o of outbox)
       validateGovernanceBody(o.submission.type as GovernanceEntryType, o.submission.body);
   });
