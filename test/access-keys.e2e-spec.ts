@@ -4,7 +4,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectBus, LedgerSubjects, NatsCluster, type NatsConnection } from '@govx/bus';
+import {
+  connectBus,
+  lastStreamSeq,
+  LedgerSubjects,
+  NatsCluster,
+  readStreamMessage,
+  type NatsConnection,
+} from '@govx/bus';
 import { getSuite, type SigningPrivateKey } from '@govx/crypto';
 import {
   createSubmission,
@@ -288,8 +295,9 @@ describe('keys on the ledger (3 ledger nodes)', () => {
   // Last: it halts the cluster.
   it('halts every node on an entry in the stream signed by a key registered only later', async () => {
     const late = intl.generateSigningKey();
-    const size = Math.min(...(await storedSizes()));
-    const tip = decodeEntry((await dbEntries(0))[size - 1]!, RFC9162_SHA256);
+    // The stream's tip (a node's database may still lag behind it).
+    const size = await lastStreamSeq(client);
+    const tip = decodeEntry((await readStreamMessage(client, size))!.data, RFC9162_SHA256);
     const forged = Entry.place(
       event(late),
       { seq: size, prev: tip.leafHashHex, time: new Date(Date.now() + 1000).toISOString() },

@@ -1,5 +1,5 @@
-// The global guard: every route is closed unless it declares @Public(), @Authenticated() or
-// @Roles(...). It authenticates the caller, then admits it only with a declared role.
+// The global guard: every HTTP route is closed unless it declares @Public(), @Authenticated()
+// or @Roles(...). It authenticates the caller, then admits it only with a declared role.
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Role } from '@govx/ledger-core';
@@ -33,7 +33,9 @@ export class RolesGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return false;
+    // Messages (Nest microservice handlers of a hybrid app) are governed by the NATS users
+    // and subject permissions (docs/access.md §3), not by HTTP credentials.
+    if (context.getType() !== 'http') return true;
     const declared = routeAccess(this.reflector, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
     // Credentials are checked even on public routes: forged or revoked ones are refused.
