@@ -2,7 +2,7 @@
 // of an example module and of /access itself, sign-in rate limiting, expired and forged
 // tokens, immediate revocation, API keys, separation of duties at account creation.
 import { randomBytes } from 'node:crypto';
-import { Controller, Get, Module, Post, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, Module, Post, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
   ACCESS_ENTITIES,
@@ -15,9 +15,12 @@ import {
   Public,
   roleCredentials,
   Roles,
+  challengeMessage,
+  type ChallengeResponse,
   type Principal,
 } from '@govx/access';
-import { Role } from '@govx/ledger-core';
+import { getSuite, toHex } from '@govx/crypto';
+import { KeyRegistry, Role } from '@govx/ledger-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -61,6 +64,14 @@ class ExampleController {
     return { accepted: true };
   }
 
+  /** An action that will go on the ledger: the officer proves possession of its key. */
+  @Post('approve')
+  @Roles(Role.Officer)
+  approve(@CurrentPrincipal() p: Principal, @Body() body: ChallengeResponse): { approved: true } {
+    access.verifyChallenge(p, 'decision.approve:req-1', body, { registry, seq: ledgerSeq });
+    return { approved: true };
+  }
+
   /** Forgot to declare its roles: the guard keeps it closed, the matrix reports it. */
   @Get('undeclared')
   undeclared(): string {
@@ -70,6 +81,21 @@ class ExampleController {
 
 @Module({ controllers: [ExampleController] })
 class ExampleModule {}
+
+const OFFICER = 'dept/taxation/officer/li';
+const officerKey = getSuite('sm').generateSigningKey();
+const adminKey = getSuite('intl').generateSigningKey();
+/** The ledger's key registry as governance would follow it, and the ledger's size. */
+const registry = new KeyRegistry([
+  { actor: 'gov/admin/root', publicKeyPem: adminKey.publicKey.toPem(), roles: [Role.Admin] },
+  {
+    actor: OFFICER,
+    publicKeyPem: officerKey.publicKey.toPem(),
+    roles: [Role.Officer],
+    department: 'taxation',
+  },
+]);
+let ledgerSeq = 0;
 
 const database = `govx_access_http_${process.pid}`;
 const PASSWORD = 'correct horse battery staple';
@@ -336,5 +362,69 @@ describe('AccessModule (Nest + PostgreSQL)', () => {
     expect(
       (await call('POST', '/access/sessions', {}, { name: 'dana', password: PASSWORD })).status,
     ).toBe(401);
+  });
+
+  it('checks a signed challenge from the key of the account’s ledger actor', async () => {
+    await access.createAccount({
+      name: 'li',
+      kind: 'person',
+      roles: [Role.Officer],
+      department: 'taxation',
+      actor: OFFICER,
+      password: PASSWORD,
+    });
+    const li = await signIn('li');
+    const challenge = async (action = 'decision.approve:req-1'): Promise<string> => {
+      const r = await call('POST', '/access/challenges', li, { action });
+      expect(r.status).toBe(201);
+      return String(r.body['challenge']);
+    };
+    const answer = (c: string, key = officerKey) => ({
+      challenge: c,
+      keyId: key.publicKey.keyId,
+      signature: toHex(key.sign(challengeMessage(c))),
+    });
+    const good = answer(await challenge());
+    expect(await call('POST', '/example/approve', li, good)).toMatchObject({ status: 201 });
+    expect(await call('POST', '/example/approve', li, good)).toMatchObject({
+      status: 403,
+      body: { code: 'challenge-failed', message: 'challenge already answered' },
+    });
+    const other = answer(await challenge('decision.deny:req-1'));
+    expect((await call('POST', '/example/approve', li, other)).body).toMatchObject({
+      field: 'challenge',
+    });
+    const c = await challenge();
+    expect((await call('POST', '/example/approve', li, answer(c, adminKey))).body).toMatchObject({
+      code: 'challenge-failed',
+      field: 'keyId',
+    });
+    expect(
+      (
+        await call('POST', '/example/approve', li, {
+          ...answer(c),
+          signature: answer(await challenge()).signature,
+        })
+      ).body,
+    ).toMatchObject({ field: 'signature' });
+    // The officer's key is revoked on the ledger at seq 7: it no longer answers challenges.
+    registry.apply({
+      seq: 7,
+      type: 'key.revoke',
+      actor: 'gov/admin/root',
+      keyId: adminKey.publicKey.keyId,
+      body: { keyId: officerKey.publicKey.keyId, reason: 'left the office' },
+    });
+    ledgerSeq = 8;
+    expect(
+      (await call('POST', '/example/approve', li, answer(await challenge()))).body,
+    ).toMatchObject({
+      field: 'keyId',
+      message: expect.stringContaining('revoked'),
+    });
+    now += 5 * 60_000;
+    expect((await call('POST', '/example/approve', li, answer(c))).body).toMatchObject({
+      message: 'expired challenge',
+    });
   });
 });

@@ -10,6 +10,7 @@ const STATUS: Readonly<Record<AccessErrorCode, number>> = {
   [AccessErrorCode.BadAccount]: 400,
   [AccessErrorCode.AccountExists]: 409,
   [AccessErrorCode.NotFound]: 404,
+  [AccessErrorCode.ChallengeFailed]: 403,
 };
 
 interface HttpResponse {

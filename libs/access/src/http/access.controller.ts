@@ -25,6 +25,16 @@ export class AccessController {
     if ('session' in principal.via) await this.access.revokeSession(principal.via.session);
   }
 
+  /** A challenge to sign with a key of the caller's ledger actor before `action`. */
+  @Post('challenges')
+  @Authenticated()
+  challenge(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: { action?: unknown } | undefined,
+  ): { challenge: string; expiresAt: string } {
+    return this.access.issueChallenge(principal, body?.action as string);
+  }
+
   @Post('accounts')
   @Roles(Role.Admin)
   createAccount(@Body() body: NewAccount): ReturnType<AccessService['createAccount']> {

@@ -11,6 +11,9 @@ export const AccessErrorCode = {
   BadAccount: 'bad-account',
   AccountExists: 'account-exists',
   NotFound: 'not-found',
+  /** A signed challenge that is forged, expired, replayed, for another action, or signed by
+   * a key that does not count for the account's actor. */
+  ChallengeFailed: 'challenge-failed',
 } as const;
 export type AccessErrorCode = (typeof AccessErrorCode)[keyof typeof AccessErrorCode];
 

@@ -2,12 +2,16 @@
 // or a disabled account takes effect at the next request.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { fromHex, type SigningPublicKey } from '@govx/crypto';
 import {
+  ACTOR_PATTERN,
   DEPARTMENT_PATTERN,
   DEPARTMENT_ROLES,
   isRole,
+  KeyStatus,
   Role,
   separationOfDutiesViolation,
+  type KeyRegistry,
 } from '@govx/ledger-core';
 import { IsNull, type Repository } from 'typeorm';
 import { AccessError, AccessErrorCode } from './access.errors.js';
@@ -15,6 +19,7 @@ import { ACCESS_OPTIONS, MAX_LOCKOUT_MS, type ResolvedAccessOptions } from './ac
 import { AccountEntity, AccountKind } from './entities/account.entity.js';
 import { ApiKeyEntity } from './entities/api-key.entity.js';
 import { SessionEntity } from './entities/session.entity.js';
+import { challengeMessage, issueChallengeToken, readChallengeToken } from './challenge.js';
 import type { Principal } from './principal.js';
 import {
   hashPassword,
@@ -45,6 +50,8 @@ export interface NewAccount {
   readonly kind: AccountKind;
   readonly roles: readonly Role[];
   readonly department?: string | null;
+  /** The ledger actor whose registered keys sign for this account (signed challenges). */
+  readonly actor?: string | null;
   /** People only: at least 12 characters. */
   readonly password?: string;
 }
@@ -55,10 +62,19 @@ export interface AccountView {
   readonly kind: AccountKind;
   readonly roles: readonly Role[];
   readonly department: string | null;
+  readonly actor: string | null;
   readonly disabled: boolean;
 }
 
+/** A person's answer to a challenge: the challenge, the key it signed with, the signature (hex). */
+export interface ChallengeResponse {
+  readonly challenge: string;
+  readonly keyId: string;
+  readonly signature: string;
+}
+
 const NAME_RE = /^[a-z0-9][a-z0-9._@/-]{0,127}$/;
+const CHALLENGE_TTL_MS = 5 * 60_000;
 const MIN_PASSWORD = 12;
 
 function bad(field: string, message: string): AccessError {
@@ -72,6 +88,7 @@ function view(a: AccountEntity): AccountView {
     kind: a.kind,
     roles: a.roles as Role[],
     department: a.department,
+    actor: a.actor,
     disabled: a.disabledAt !== null,
   };
 }
@@ -84,6 +101,8 @@ export class AccessService {
   private readonly apiKeys: Repository<ApiKeyEntity>;
   /** Failed sign-ins for names that have no account (no row to count them in). */
   private readonly unknownFailures = new Map<string, { count: number; until: number }>();
+  /** Nonces of answered challenges, until they expire (replays are refused). */
+  private readonly usedNonces = new Map<string, number>();
   /** A hash to verify against when the name is unknown, so timing does not tell. */
   private decoy: Promise<string> | null = null;
 
@@ -122,6 +141,9 @@ export class AccessService {
       throw bad('department', `must match ${DEPARTMENT_PATTERN.source}`);
     if (department === null && roles.some((r) => DEPARTMENT_ROLES.includes(r)))
       throw bad('department', `roles ${roles.join(', ')} need a department`);
+    const actor = input.actor ?? null;
+    if (actor !== null && (typeof actor !== 'string' || !ACTOR_PATTERN.test(actor)))
+      throw bad('actor', `must match ${ACTOR_PATTERN.source}`);
     let passwordHash: string | null = null;
     if (kind === AccountKind.Person) {
       if (
@@ -134,12 +156,19 @@ export class AccessService {
     } else if (input.password !== undefined) throw bad('password', 'systems use API keys');
     if (await this.accounts.existsBy({ name }))
       throw new AccessError(AccessErrorCode.AccountExists, `account ${name} exists`, 'name');
+    if (actor !== null && (await this.accounts.existsBy({ actor })))
+      throw new AccessError(
+        AccessErrorCode.AccountExists,
+        `an account already signs as ${actor}`,
+        'actor',
+      );
     const account = this.accounts.create({
       id: randomUUID(),
       name,
       kind,
       roles: [...roles],
       department,
+      actor,
       passwordHash,
       failedSignIns: 0,
       lockedUntil: null,
@@ -353,7 +382,66 @@ export class AccessService {
       kind: a.kind,
       roles: a.roles as Role[],
       department: a.department,
+      actor: a.actor,
       via,
     };
+  }
+
+  /** A challenge for `action`, to be signed by a key of the principal's actor (5 minutes). */
+  issueChallenge(principal: Principal, action: string): { challenge: string; expiresAt: string } {
+    if (typeof action !== 'string' || action.length < 1 || action.length > 256)
+      throw bad('action', '1 to 256 characters');
+    if (principal.actor === null)
+      throw new AccessError(
+        AccessErrorCode.ChallengeFailed,
+        `${principal.name} has no ledger actor`,
+        'actor',
+      );
+    const exp = this.now() + CHALLENGE_TTL_MS;
+    const { token } = issueChallengeToken(
+      { a: principal.accountId, act: action, exp },
+      this.options.tokenSecret,
+    );
+    return { challenge: token, expiresAt: new Date(exp).toISOString() };
+  }
+
+  /**
+   * Checks a signed challenge before `action`: issued by us to this principal for this
+   * action, not expired nor answered before, signed by a key that counts for the principal's
+   * actor at `keys.seq` (the ledger's current size) in `keys.registry`. Throws
+   * ChallengeFailed naming the member at fault.
+   */
+  verifyChallenge(
+    principal: Principal,
+    action: string,
+    response: ChallengeResponse,
+    keys: { readonly registry: KeyRegistry; readonly seq: number },
+  ): void {
+    const fail = (field: string, why: string): AccessError => {
+      this.logger.warn(`challenge of ${principal.name} for ${action} refused: ${why}`);
+      return new AccessError(AccessErrorCode.ChallengeFailed, why, field);
+    };
+    const now = this.now();
+    const claims = readChallengeToken(response?.challenge, this.options.tokenSecret);
+    if (!claims) throw fail('challenge', 'forged or malformed challenge');
+    if (claims.a !== principal.accountId) throw fail('challenge', 'issued to another account');
+    if (claims.act !== action) throw fail('challenge', `issued for ${claims.act}, not ${action}`);
+    if (claims.exp <= now) throw fail('challenge', 'expired challenge');
+    for (const [n, exp] of this.usedNonces) if (exp <= now) this.usedNonces.delete(n);
+    if (this.usedNonces.has(claims.n)) throw fail('challenge', 'challenge already answered');
+    if (principal.actor === null) throw fail('actor', `${principal.name} has no ledger actor`);
+    const status = keys.registry.status(response.keyId, keys.seq, principal.actor);
+    if (status !== KeyStatus.Valid)
+      throw fail('keyId', `key ${String(response.keyId)} is ${status} for ${principal.actor}`);
+    const key = keys.registry.record(response.keyId)!.key as SigningPublicKey;
+    let signature: Uint8Array;
+    try {
+      signature = fromHex(response.signature, 'signature');
+    } catch {
+      throw fail('signature', 'not hex');
+    }
+    if (!key.verify(challengeMessage(response.challenge), signature))
+      throw fail('signature', 'signature does not verify');
+    this.usedNonces.set(claims.n, claims.exp);
   }
 }

@@ -11,4 +11,6 @@ export { AccountEntity, AccountKind } from './entities/account.entity.js';
 export { ApiKeyEntity } from './entities/api-key.entity.js';
 export { SessionEntity } from './entities/session.entity.js';
 export { AccessSchema1764100000000 } from './migrations/1764100000000-access-schema.migration.js';
+export { AccessActor1764100000001 } from './migrations/1764100000001-access-actor.migration.js';
+export * from './challenge.js';
 export * from './access-schema.js';

@@ -9,6 +9,8 @@ export interface Principal {
   readonly kind: AccountKind;
   readonly roles: readonly Role[];
   readonly department: string | null;
+  /** The ledger actor whose keys sign for this account, or null. */
+  readonly actor: string | null;
   /** The session id, or the API key id. */
   readonly via: { readonly session: string } | { readonly apiKey: string };
 }

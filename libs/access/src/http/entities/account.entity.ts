@@ -21,6 +21,10 @@ export class AccountEntity {
   @Column({ type: 'text', nullable: true })
   department!: string | null;
 
+  /** The ledger actor whose registered keys sign for this account (e.g. `dept/tax/officer/li`). */
+  @Column({ type: 'text', nullable: true })
+  actor!: string | null;
+
   /** `scrypt$N$r$p$salt$hash` (base64url); null for systems. Never the password. */
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash!: string | null;
