@@ -85,6 +85,8 @@ export class GovernanceService {
   private lastSeq = -1;
   private failure: Error | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly waiters = new Set<() => void>();
   readonly projection: GovernanceProjection;
 
@@ -112,7 +114,7 @@ export class GovernanceService {
     const service = new GovernanceService(config, db, nc, new LedgerClient(nc), log);
     const cursor = await db.getRepository(CursorEntity).findOneByOrFail({ id: 1 });
     service.lastSeq = cursor.lastSeq;
-    await service.flushOutbox();
+    service.kickOutbox();
     service.follower = service.ledger.follow(
       cursor.lastSeq + 1,
       (e) => service.onEntry(e),
@@ -144,25 +146,45 @@ export class GovernanceService {
     );
     this.lastSeq = e.seq;
     for (const w of this.waiters) w();
-    await this.flushOutbox();
+    this.kickOutbox();
+  }
+
+  /**
+   * Submits the outbox in the background: the follower never waits on the ledger's
+   * availability. On a failure the rows stay and are retried a second later.
+   */
+  private kickOutbox(): void {
+    this.flushOutbox().catch((e: Error) => {
+      this.log('outbox not flushed; retrying', { error: e.message });
+      if (this.stopped || this.retryTimer) return;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.kickOutbox();
+      }, 1_000);
+    });
   }
 
   /** Submits every outbox entry (same idempotency key on retry: each lands once). */
   flushOutbox(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      const repo = this.db.getRepository(OutboxEntity);
-      for (const row of await repo.find({ order: { idem: 'ASC' } })) {
-        try {
-          await this.ledger.submit(row.submission as unknown as Submission);
-        } catch (e) {
-          // A refusal is final (retrying the same bytes cannot cure it): log it and move on,
-          // rather than wedge the follower. Transient failures propagate and are retried.
-          if (!(e instanceof LedgerRejectedError)) throw e;
-          this.log('ledger refused an entry governance owed', { idem: row.idem, error: e.message });
+    this.flushing = this.flushing
+      .catch(() => undefined)
+      .then(async () => {
+        const repo = this.db.getRepository(OutboxEntity);
+        for (const row of await repo.find({ order: { idem: 'ASC' } })) {
+          try {
+            await this.ledger.submit(row.submission as unknown as Submission);
+          } catch (e) {
+            // A refusal is final (retrying the same bytes cannot cure it): log it and move on,
+            // rather than wedge the follower. Transient failures propagate and are retried.
+            if (!(e instanceof LedgerRejectedError)) throw e;
+            this.log('ledger refused an entry governance owed', {
+              idem: row.idem,
+              error: e.message,
+            });
+          }
+          await repo.delete({ idem: row.idem });
         }
-        await repo.delete({ idem: row.idem });
-      }
-    });
+      });
     return this.flushing;
   }
 
@@ -352,6 +374,8 @@ export class GovernanceService {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.follower?.stop();
     await this.flushing.catch(() => undefined);
     await this.nc.drain().catch(() => undefined);

@@ -7,13 +7,16 @@ import {
   NotFoundException,
   Param,
   Post,
+  Query,
   Res,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@govx/access';
 import { Role } from '@govx/ledger-core';
 import type { GovernanceService } from '../governance.service.js';
-import type { RequestEntity } from '../entities/governance.entities.js';
+import type { CataloguePublishBody } from '@govx/contracts';
+import type { CatalogueVersionEntity, RequestEntity } from '../entities/governance.entities.js';
+import { diffCatalogue } from '../rules/catalogue-diff.js';
 import { GovernanceActionError } from '../rules/governance-rules.js';
 import { GOVERNANCE_SERVICE } from './governance.token.js';
 
@@ -96,6 +99,34 @@ export class GovernanceController {
         error: p.error,
       })),
     };
+  }
+
+  /** Member-by-member differences between two versions (default: the last two). */
+  @Get('catalogue/:datasetId/diff')
+  @Public()
+  async catalogueDiff(
+    @Param('datasetId') datasetId: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ): Promise<object> {
+    const versions = await this.service.catalogue(datasetId);
+    const pick = (v: string | undefined, fallback: number): CatalogueVersionEntity => {
+      const n = v === undefined ? fallback : Number(v);
+      const found = versions.find((x) => x.version === n);
+      if (!found)
+        throw new NotFoundException(`no version ${String(v ?? fallback)} of ${datasetId}`);
+      return found;
+    };
+    const last = versions.at(-1)?.version ?? 0;
+    const b = pick(to, last);
+    const a = pick(
+      from,
+      versions.filter((x) => x.version < b.version).at(-1)?.version ?? b.version,
+    );
+    return diffCatalogue(
+      a.body as unknown as CataloguePublishBody,
+      b.body as unknown as CataloguePublishBody,
+    );
   }
 
   /** Checks policy source (YAML or JSON) against the catalogue: 200, or 400 with field and line. */

@@ -8,6 +8,7 @@ import {
   GovernanceActionError,
   type PendingView,
 } from './governance-rules.js';
+import { diffCatalogue } from './catalogue-diff.js';
 
 const pending: PendingView = {
   state: 'pending',
@@ -108,5 +109,47 @@ describe('dueEscalation()', () => {
       'authority',
     );
     expect(dueEscalation({ ...r, state: 'denied' }, '2027-01-01T00:00:00.000Z', null)).toBeNull();
+  });
+});
+
+describe('diffCatalogue()', () => {
+  const base = {
+    datasetId: 'd',
+    version: 1,
+    name: 'n',
+    provider: 'p',
+    fields: [
+      { name: 'a', type: 'string', classification: 'public', grade: 'general', masking: 'none' },
+      { name: 'b', type: 'string', classification: 'public', grade: 'general', masking: 'none' },
+    ],
+    format: 'json',
+    updateFrequency: 'daily',
+    sharing: { category: 'unconditional' },
+    methods: ['api'],
+    secrecy: 'none',
+  } as CataloguePublishBody;
+  it('lists added, removed and changed fields and members, and the added restrictions', () => {
+    const next = {
+      ...base,
+      version: 2,
+      fields: [
+        { ...base.fields[0]!, grade: 'important', masking: 'hash' },
+        { ...base.fields[1]!, name: 'c' },
+      ],
+      sharing: { category: 'conditional', conditions: ['x'], scope: 's', purposes: ['p'] },
+    } as CataloguePublishBody;
+    const d = diffCatalogue(base, next);
+    expect(d).toMatchObject({ from: 1, to: 2, fieldsAdded: ['c'], fieldsRemoved: ['b'] });
+    expect(d.fieldsChanged).toEqual([
+      { name: 'a', member: 'grade', from: 'general', to: 'important' },
+      { name: 'a', member: 'masking', from: 'none', to: 'hash' },
+    ]);
+    expect(d.changed.map((c) => c.member)).toEqual(['sharing']);
+    expect(d.conditionsAdded).toEqual([
+      'category unconditional → conditional',
+      'condition: x',
+      'field removed: b',
+    ]);
+    expect(diffCatalogue(base, base).changed).toEqual([]);
   });
 });
