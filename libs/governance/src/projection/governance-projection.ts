@@ -350,7 +350,7 @@ export class GovernanceProjection {
       });
     }
     const policy = await this.policyFor(m, r, entry!);
-    const approvedToday = await this.approvedToday(m, r, e.time);
+    const approvedToday = await this.approvedToday(m, r, e.time, policy.offsetMinutes);
     const result: PolicyEvaluation = evaluate(
       policy,
       entry!,
@@ -437,15 +437,25 @@ export class GovernanceProjection {
     );
   }
 
-  private async approvedToday(m: EntityManager, r: RequestEntity, now: string): Promise<number> {
+  /**
+   * The quota count: final approvals this requester got for this dataset (by the engine or
+   * officers, whatever happened to them since) whose ledger time falls on the same local day,
+   * in the policy's timezone, as `now`. An auditor recounts it from the log.
+   */
+  private async approvedToday(
+    m: EntityManager,
+    r: RequestEntity,
+    now: string,
+    offsetMinutes: number,
+  ): Promise<number> {
+    const day = (iso: string): string =>
+      new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(0, 10);
     const rows = await m.find(RequestEntity, {
       select: { approvedAt: true },
       where: { requester: r.requester, datasetId: r.datasetId },
     });
-    const today = this.options.calendar.localDate(now);
-    return rows.filter(
-      (x) => x.approvedAt && this.options.calendar.localDate(x.approvedAt) === today,
-    ).length;
+    const today = day(now);
+    return rows.filter((x) => x.approvedAt !== null && day(x.approvedAt) === today).length;
   }
 
   /**
