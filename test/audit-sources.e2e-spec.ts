@@ -189,6 +189,30 @@ describe('govx audit against a ledger cluster', () => {
       expect([args, run.code]).toEqual([args, code]);
       expect(run.stdout + run.stderr).toMatch(message);
     }
+    // A verdict found early: the NATS reader stops in the middle of the stream, and exits.
+    const keyless = join(h.dir, 'keyless-trust.json');
+    await writeFile(
+      keyless,
+      JSON.stringify({ ...JSON.parse(await readFile(trustFile, 'utf8')), keys: [] }),
+    );
+    for (const workers of ['0', '2']) {
+      const early = await govx(
+        'audit',
+        'verify',
+        '--trust',
+        keyless,
+        '--source',
+        h.nats.urls[0]!,
+        '--workers',
+        workers,
+        '--json',
+      );
+      expect(early.code).toBe(1);
+      expect(JSON.parse(early.stdout)).toMatchObject({
+        ok: false,
+        firstBad: { seq: 0, reason: 'unknown-key' },
+      });
+    }
     const otherLog = await govx('audit', 'verify', '--trust', other, '--source', file);
     expect(otherLog.code).toBe(2);
     expect(otherLog.stderr).toMatch(

@@ -240,6 +240,7 @@ async function openNats(url: string, options: AuditSourceOptions): Promise<Audit
     }
     // A one-slot hand-over from the consumer's callback to this generator (backpressure).
     let slot: { seq: number; data: Uint8Array } | null = null;
+    let stopped = false;
     let error: Error | null = null;
     const wake: { reader: (() => void) | null; writer: (() => void) | null } = {
       reader: null,
@@ -248,7 +249,8 @@ async function openNats(url: string, options: AuditSourceOptions): Promise<Audit
     const consumer = consumeLedger(nc, {
       fromStreamSeq: 1,
       onMessage: async (seq, data) => {
-        while (slot) await new Promise<void>((r) => (wake.writer = r));
+        while (slot && !stopped) await new Promise<void>((r) => (wake.writer = r));
+        if (stopped) return;
         slot = { seq, data };
         wake.reader?.();
       },
@@ -275,6 +277,9 @@ async function openNats(url: string, options: AuditSourceOptions): Promise<Audit
       if (checkpoint && checkpoint.size >= last)
         yield { kind: 'checkpoint', note: checkpoint.note, where: options.checkpointsUrl! };
     } finally {
+      // The reader may stop early (a failure found): release a handler waiting for the slot.
+      stopped = true;
+      wake.writer?.();
       await consumer.stop();
     }
   }
