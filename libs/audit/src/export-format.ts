@@ -9,7 +9,7 @@
 // Entry bytes are RFC 8785 JSON (no raw newline can occur in them), so they are copied into
 // the line byte for byte: the leaf hash of an entry is H(0x00 ‖ the bytes between the
 // `"entry":` prefix and the final `}`).
-import { fromHex, toHex } from '@govx/crypto';
+import { toHex } from '@govx/crypto';
 import type { TreeHashName } from '@govx/ledger-core';
 import type { AuditItem } from './audit-item.js';
 import { AuditInputError } from './errors.js';
@@ -33,7 +33,6 @@ const ENTRY_MIDDLE = '","entry":';
 const ENTRY_OFFSET = ENTRY_PREFIX.length + 64 + ENTRY_MIDDLE.length;
 const CHECKPOINT_PREFIX = Buffer.from('{"checkpoint":');
 const END_PREFIX = Buffer.from('{"end":');
-const HEX64_RE = /^[0-9a-f]{64}$/;
 
 export function exportHeaderLine(header: ExportHeader): string {
   return `${JSON.stringify({ format: EXPORT_FORMAT, hash: header.hash, origin: header.origin })}\n`;
@@ -57,10 +56,13 @@ export function exportEndLine(end: ExportEnd): string {
 /** Splits a byte stream into lines (without their '\n'), numbered from 1; keeps one chunk. */
 export async function* splitLines(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-): AsyncGenerator<{ line: Uint8Array; number: number; terminated: boolean }> {
-  let carry: Uint8Array | null = null;
+): AsyncGenerator<{ line: Buffer; number: number; terminated: boolean }> {
+  let carry: Buffer | null = null;
   let number = 0;
-  for await (const chunk of chunks) {
+  for await (const input of chunks) {
+    const chunk = Buffer.isBuffer(input)
+      ? input
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(NL, start);
@@ -75,7 +77,7 @@ export async function* splitLines(
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start);
-      carry = carry ? Buffer.concat([carry, rest]) : Uint8Array.from(rest);
+      carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
     }
   }
   if (carry) yield { line: carry, number: ++number, terminated: false };
@@ -196,24 +198,24 @@ export async function* readExport(
   return end;
 }
 
-function entryItem(line: Uint8Array, where: string): AuditItem {
-  const text = Buffer.from(line.buffer, line.byteOffset, Math.min(line.byteLength, ENTRY_OFFSET));
-  const head = text.toString('latin1');
-  const hex = head.slice(ENTRY_PREFIX.length, ENTRY_PREFIX.length + 64);
-  const wellFormed =
+const ENTRY_PREFIX_BYTES = Buffer.from(ENTRY_PREFIX, 'latin1');
+const ENTRY_MIDDLE_BYTES = Buffer.from(ENTRY_MIDDLE, 'latin1');
+const HEX_START = ENTRY_PREFIX.length;
+const HEX_END = HEX_START + 64;
+
+function entryItem(line: Buffer, where: string): AuditItem {
+  if (
     line.length > ENTRY_OFFSET &&
-    head.startsWith(ENTRY_PREFIX) &&
-    HEX64_RE.test(hex) &&
-    head.endsWith(ENTRY_MIDDLE) &&
-    line[line.length - 1] === 0x7d; // '}'
-  if (!wellFormed) {
-    // Not an entry line: hand the whole line on; it fails decoding at this seq.
-    return { kind: 'entry', bytes: line, where };
+    line[line.length - 1] === 0x7d && // '}'
+    line.compare(ENTRY_PREFIX_BYTES, 0, ENTRY_PREFIX_BYTES.length, 0, HEX_START) === 0 &&
+    line.compare(ENTRY_MIDDLE_BYTES, 0, ENTRY_MIDDLE_BYTES.length, HEX_END, ENTRY_OFFSET) === 0
+  ) {
+    const hex = line.toString('latin1', HEX_START, HEX_END);
+    const leaf = Buffer.from(hex, 'hex');
+    // Buffer.from stops at the first non-hex digit and accepts upper case: both refused.
+    if (leaf.length === 32 && leaf.toString('hex') === hex)
+      return { kind: 'entry', bytes: line.subarray(ENTRY_OFFSET, line.length - 1), leaf, where };
   }
-  return {
-    kind: 'entry',
-    bytes: line.subarray(ENTRY_OFFSET, line.length - 1),
-    leaf: fromHex(hex, 'leaf', 32),
-    where,
-  };
+  // Not an entry line: hand the whole line on; it fails decoding at this seq.
+  return { kind: 'entry', bytes: line, where };
 }

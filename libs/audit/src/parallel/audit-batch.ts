@@ -133,3 +133,18 @@ export function isKeyEntry(bytes: Uint8Array): boolean {
   const at = buf.lastIndexOf('"type":"');
   return at >= 0 && buf.toString('latin1', at + 8, at + 12) === 'key.';
 }
+
+/**
+ * The top-level string member starting at the last `key` (e.g. `"type":"`) of canonical
+ * entry bytes: `time` and `type` come after the body (RFC 8785 order), so the last
+ * occurrence is the entry's own. Null when absent; escapes are not decoded (none occur in
+ * a valid time or type).
+ */
+export function topLevelString(bytes: Uint8Array, key: string): string | null {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = buf.lastIndexOf(key);
+  if (at < 0) return null;
+  const start = at + key.length;
+  const end = buf.indexOf(0x22, start);
+  return end < 0 ? null : buf.toString('latin1', start, end);
+}

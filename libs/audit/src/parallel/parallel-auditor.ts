@@ -29,6 +29,7 @@ import {
   checkAuditBatch,
   isKeyEntry,
   keyIdOf,
+  topLevelString,
   type AuditBatchRequest,
   type AuditBatchResult,
   type BatchKey,
@@ -273,13 +274,24 @@ export async function auditLogParallel(
         }
       }
       if (rules) {
-        let fields: EntryFields;
-        try {
-          fields = JSON.parse(Buffer.from(item.bytes).toString('utf8')) as EntryFields;
-        } catch {
-          throw new Bad('entry JSON');
+        // The main thread parses only what a rule reads (contract types), hashes only what
+        // can be referred to; the workers check every entry in full.
+        const type = topLevelString(item.bytes, '"type":"');
+        if (type === null) throw new Bad('entry type');
+        if (rules.reads(type)) {
+          let fields: EntryFields;
+          try {
+            fields = JSON.parse(Buffer.from(item.bytes).toString('utf8')) as EntryFields;
+          } catch {
+            throw new Bad('entry JSON');
+          }
+          const leaf = rules.needsLeaf(type) ? toHex(hasher.hashLeaf(item.bytes)) : '';
+          violations.push(...rules.check(fields, leaf, registry));
+        } else {
+          const time = topLevelString(item.bytes, '"time":"');
+          if (time === null) throw new Bad('entry time');
+          rules.skip(type, time);
         }
-        violations.push(...rules.check(fields, toHex(hasher.hashLeaf(item.bytes)), registry));
       }
       entries.push(item.bytes);
       leaves.push(item.leaf);

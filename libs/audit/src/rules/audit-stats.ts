@@ -92,11 +92,11 @@ export class AuditStats {
     });
   }
 
-  entry(f: EntryFields): void {
+  entry(type: string, time: string): void {
     this.entries++;
-    this.firstTime ??= f.time;
-    this.lastTime = f.time;
-    bump(this.byType, f.type);
+    this.firstTime ??= time;
+    this.lastTime = time;
+    bump(this.byType, type);
   }
 
   cataloguePublished(

@@ -74,6 +74,21 @@ export class BusinessRules {
   private readonly transfers = new Map<number, Known<TransferBody>>();
   readonly stats = new AuditStats();
 
+  /** Whether check() reads the body of entries of `type` (else skip() says the same). */
+  reads(type: string): boolean {
+    return entryType(type) !== undefined;
+  }
+
+  /** Whether check() needs the leaf hash of entries of `type` (they can be referred to). */
+  needsLeaf(type: string): boolean {
+    return type === G.Request || type === G.DecisionApprove || type === X.Transfer;
+  }
+
+  /** Counts an entry whose type no rule reads: check() would find nothing more. */
+  skip(type: string, time: string): void {
+    this.stats.entry(type, time);
+  }
+
   /** Checks one accepted entry (`registry` as of its seq); returns what it violates. */
   check(f: EntryFields, leaf: string, registry: KeyRegistry): Violation[] {
     const found: Violation[] = [];
@@ -88,7 +103,7 @@ export class BusinessRules {
       time: f.time,
       body: b,
     });
-    this.stats.entry(f);
+    this.stats.entry(f.type, f.time);
     if (entryType(f.type)) {
       try {
         validateEntryBody(f.type, body);
