@@ -69,6 +69,36 @@ describe(WorkingCalendar.name, () => {
     expect(() => new WorkingCalendar({ weekend: [7] })).toThrow(/weekend\[0\]/);
     expect(() => new WorkingCalendar({ offsetMinutes: 10_000 })).toThrow(/offsetMinutes/);
     expect(() => calendar.addWorkingDays('yesterday', 1)).toThrow(/time/);
+    expect(
+      () => new WorkingCalendar({ compressed: { epoch: '2026-11-30T00:00:00Z', dayMs: 5 } }),
+    ).toThrow(/compressed\.dayMs/);
+    expect(() => new WorkingCalendar({ compressed: { epoch: 'now', dayMs: 1000 } })).toThrow(
+      /compressed\.epoch/,
+    );
+  });
+
+  describe('endOfLocalDate()', () => {
+    it('is the next local midnight', () => {
+      expect(calendar.endOfLocalDate('2027-01-31')).toBe('2027-01-31T16:00:00.000Z');
+      expect(() => calendar.endOfLocalDate('2027-02-30')).toThrow(/date/);
+    });
+  });
+
+  describe('compressed time (tests and demos)', () => {
+    const epoch = '2026-11-30T23:00:00.000Z'; // Tuesday 1 Dec, 07:00 in Beijing
+    const fast = new WorkingCalendar({ weekend: [], compressed: { epoch, dayMs: 1000 } });
+    it('makes every dayMs from the epoch one local day', () => {
+      expect(fast.localDate(epoch)).toBe('2026-12-01');
+      expect(fast.localDate('2026-11-30T23:00:00.999Z')).toBe('2026-12-01');
+      expect(fast.localDate('2026-11-30T23:00:01.000Z')).toBe('2026-12-02');
+      expect(fast.addWorkingDays('2026-11-30T23:00:00.500Z', 1)).toBe('2026-11-30T23:00:02.000Z');
+      expect(fast.addWorkingDays('2026-11-30T23:00:00.500Z', 10)).toBe('2026-11-30T23:00:11.000Z');
+      expect(fast.endOfLocalDate('2026-12-03')).toBe('2026-11-30T23:00:03.000Z');
+    });
+    it('keeps real days before the epoch', () => {
+      expect(fast.localDate('2026-11-29T12:00:00Z')).toBe('2026-11-29');
+      expect(fast.addWorkingDays('2026-11-30T12:00:00Z', 1)).toBe('2026-11-30T23:00:01.000Z');
+    });
   });
 });
 

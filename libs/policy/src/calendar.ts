@@ -11,6 +11,12 @@ export interface CalendarConfig {
   readonly weekend?: readonly number[];
   /** UTC offset of local time in minutes. Default +480 (China Standard Time). */
   readonly offsetMinutes?: number;
+  /**
+   * Compressed time, for tests and demos only: from the instant `epoch` on, every `dayMs`
+   * milliseconds is one local day (the first starts at `epoch`, on the local date of `epoch`).
+   * Instants before `epoch` keep real days. Absent: real 24-hour days.
+   */
+  readonly compressed?: { readonly epoch: string; readonly dayMs: number };
 }
 
 /** §21 periods, in working days. */
@@ -40,6 +46,11 @@ export class WorkingCalendar {
   private readonly workdays: ReadonlySet<number>;
   private readonly weekend: number;
   readonly offsetMinutes: number;
+  private readonly compressed: {
+    readonly epochMs: number;
+    readonly dayMs: number;
+    readonly base: number;
+  } | null;
 
   constructor(config: CalendarConfig = {}) {
     this.holidays = new Set((config.holidays ?? []).map((d, i) => dayNumber(d, `holidays[${i}]`)));
@@ -58,6 +69,37 @@ export class WorkingCalendar {
     if (!Number.isInteger(off) || Math.abs(off) > 14 * 60)
       throw new RangeError('offsetMinutes: an integer within ±840');
     this.offsetMinutes = off;
+    const c = config.compressed;
+    if (c) {
+      const epochMs = Date.parse(c.epoch);
+      if (!Number.isFinite(epochMs)) throw new RangeError('compressed.epoch: an ISO time');
+      if (!Number.isInteger(c.dayMs) || c.dayMs < 10 || c.dayMs > DAY_MS)
+        throw new RangeError(`compressed.dayMs: an integer 10–${DAY_MS}`);
+      this.compressed = {
+        epochMs,
+        dayMs: c.dayMs,
+        base: Math.floor((epochMs + off * 60_000) / DAY_MS),
+      };
+    } else this.compressed = null;
+  }
+
+  /** The local day number (days since 1970-01-01) of an instant in ms. */
+  private dayOf(ms: number): number {
+    const c = this.compressed;
+    if (c && ms >= c.epochMs) return c.base + Math.floor((ms - c.epochMs) / c.dayMs);
+    return Math.floor((ms + this.offsetMinutes * 60_000) / DAY_MS);
+  }
+
+  /** The instant local day `n` starts (its local midnight). */
+  private startOf(n: number): number {
+    const c = this.compressed;
+    if (c && n > c.base) return c.epochMs + (n - c.base) * c.dayMs;
+    return n * DAY_MS - this.offsetMinutes * 60_000;
+  }
+
+  /** The instant local date `date` (YYYY-MM-DD) ends: the next local midnight (ISO). */
+  endOfLocalDate(date: string): string {
+    return new Date(this.startOf(dayNumber(date, 'date') + 1)).toISOString();
   }
 
   private isWorkingDayNumber(n: number): boolean {
@@ -79,7 +121,7 @@ export class WorkingCalendar {
   private localDayNumber(time: string): number {
     const ms = Date.parse(time);
     if (!Number.isFinite(ms)) throw new RangeError(`time: not an ISO time: ${time}`);
-    return Math.floor((ms + this.offsetMinutes * 60_000) / DAY_MS);
+    return this.dayOf(ms);
   }
 
   /**
@@ -100,7 +142,7 @@ export class WorkingCalendar {
       } else if (++idle > MAX_SEARCH_DAYS)
         throw new RangeError('calendar: no working day in a year');
     }
-    return new Date((n + 1) * DAY_MS - this.offsetMinutes * 60_000).toISOString();
+    return new Date(this.startOf(n + 1)).toISOString();
   }
 }
 
