@@ -162,6 +162,48 @@ describe('validateGovernanceBody()', () => {
     );
   });
 
+  it('corrections (§22): an issue, fields once each, an answer with its outcome and a note', () => {
+    const correction = {
+      correctionId: 'c-1',
+      provider: 'taxation',
+      datasetId: 'tax-clearance',
+      fields: ['cleared'],
+      issue: 'the record says uncleared; a clearance certificate was issued',
+      transfer: ref,
+    };
+    expect(validateGovernanceBody(GovernanceEntryTypes.CorrectionRequest, correction)).toBe(
+      correction,
+    );
+    expect(fieldOf(GovernanceEntryTypes.CorrectionRequest, { ...correction, issue: ' ' })).toBe(
+      '/issue',
+    );
+    expect(
+      fieldOf(GovernanceEntryTypes.CorrectionRequest, { ...correction, fields: ['a', 'a'] }),
+    ).toBe('/fields/1');
+    const noIssue: Record<string, unknown> = { ...correction };
+    delete noIssue['issue'];
+    expect(fieldOf(GovernanceEntryTypes.CorrectionRequest, noIssue)).toBe('/issue');
+    const answer = { correction: ref, outcome: 'corrected', note: 'record fixed at source' };
+    expect(validateGovernanceBody(GovernanceEntryTypes.CorrectionAnswer, answer)).toBe(answer);
+    expect(fieldOf(GovernanceEntryTypes.CorrectionAnswer, { ...answer, outcome: 'maybe' })).toBe(
+      '/outcome',
+    );
+    expect(fieldOf(GovernanceEntryTypes.CorrectionAnswer, { ...answer, note: '\n' })).toBe('/note');
+  });
+
+  it('sanctions: only a termination names the suspension it ends', () => {
+    const terminate = {
+      department: 'natural-resources',
+      reason: 'remedy period ended',
+      suspension: ref,
+    };
+    expect(validateGovernanceBody(GovernanceEntryTypes.SanctionTerminate, terminate)).toBe(
+      terminate,
+    );
+    expect(fieldOf(GovernanceEntryTypes.SanctionSuspend, terminate)).toBe('/suspension');
+    expect(fieldOf(GovernanceEntryTypes.SanctionLift, terminate)).toBe('/suspension');
+  });
+
   it('never throws anything but BodySchemaError on hostile bodies (fuzz)', () => {
     const types = Object.values(GovernanceEntryTypes);
     fc.assert(

@@ -1,5 +1,5 @@
 // Governance entry types of decision 0006 (catalogue.*, policy.*, request, request.endorse,
-// decision.*, deadline.breach, sanction.*) under the Government Data Sharing Regulation
+// decision.*, deadline.breach, sanction.*, correction.*) under the Government Data Sharing Regulation
 // (政务数据共享条例, State Council Order No. 809, 2025): one JSON Schema per body, plus the rules
 // a schema cannot say (checkGovernanceRules), each error naming the JSON pointer at fault.
 import { BodySchemaError, defineEntryType, validateEntryBody } from './entry-types.js';
@@ -60,6 +60,8 @@ export const GovernanceEntryTypes = {
   SanctionSuspend: 'sanction.suspend',
   SanctionTerminate: 'sanction.terminate',
   SanctionLift: 'sanction.lift',
+  CorrectionRequest: 'correction.request',
+  CorrectionAnswer: 'correction.answer',
 } as const;
 export type GovernanceEntryType = (typeof GovernanceEntryTypes)[keyof typeof GovernanceEntryTypes];
 
@@ -249,6 +251,7 @@ export interface DecisionRevokeBody {
   readonly reason: string;
 }
 export interface DeadlineBreachBody {
+  /** The entry that started the deadline: the `request`, or the `correction.request` (kind correction). */
   readonly request: EntryRef;
   readonly deadline: string;
   readonly kind: DeadlineKind;
@@ -257,7 +260,30 @@ export interface DeadlineBreachBody {
 export interface SanctionBody {
   readonly department: string;
   readonly reason: string;
+  /** suspend: the last local date to remedy (§27); past it without a lift, termination. */
   readonly remedyBy?: string;
+  /** terminate by the policy engine: the suspension whose remedy date passed unlifted. */
+  readonly suspension?: EntryRef;
+}
+
+/** §22/§26: the outcomes of a correction request. */
+export const CorrectionOutcomes = ['corrected', 'no-error'] as const;
+export type CorrectionOutcome = (typeof CorrectionOutcomes)[number];
+
+/** §22: a requester doubts or finds errors in shared data; the provider answers in 10 working days. */
+export interface CorrectionRequestBody {
+  readonly correctionId: string;
+  readonly provider: string;
+  readonly datasetId: string;
+  readonly fields: readonly string[];
+  readonly issue: string;
+  /** The delivery the doubted data came in, when there is one. */
+  readonly transfer?: EntryRef;
+}
+export interface CorrectionAnswerBody {
+  readonly correction: EntryRef;
+  readonly outcome: CorrectionOutcome;
+  readonly note: string;
 }
 
 // ---- schemas ----------------------------------------------------------------------------
@@ -496,7 +522,6 @@ defineEntryType({
 
 for (const [type, summary] of [
   [GovernanceEntryTypes.SanctionSuspend, "a requester's sharing rights suspended (§27)"],
-  [GovernanceEntryTypes.SanctionTerminate, "a requester's sharing rights terminated (§27)"],
   [GovernanceEntryTypes.SanctionLift, 'a suspension lifted'],
 ] as const) {
   defineEntryType({
@@ -506,6 +531,44 @@ for (const [type, summary] of [
     schema: obj(['department', 'reason'], { department, reason: text, remedyBy: date }),
   });
 }
+
+defineEntryType({
+  type: GovernanceEntryTypes.SanctionTerminate,
+  summary:
+    "a requester's sharing rights terminated (§27): by an officer, or by the policy engine once a suspension's remedyBy passed without a lift",
+  submitters: [...officerOrAdmin, GovernanceActors.policyEngine],
+  schema: obj(['department', 'reason'], {
+    department,
+    reason: text,
+    remedyBy: date,
+    suspension: entryRefSchema,
+  }),
+});
+
+defineEntryType({
+  type: GovernanceEntryTypes.CorrectionRequest,
+  summary: 'a requester asks the provider to check and correct shared data (§22, §26)',
+  submitters: [GovernanceActors.gateway, GovernanceActors.office],
+  schema: obj(['correctionId', 'provider', 'datasetId', 'fields', 'issue'], {
+    correctionId: id,
+    provider: department,
+    datasetId: id,
+    fields: fieldList,
+    issue: text,
+    transfer: entryRefSchema,
+  }),
+});
+
+defineEntryType({
+  type: GovernanceEntryTypes.CorrectionAnswer,
+  summary: 'the provider answers a correction request within 10 working days (§22)',
+  submitters: [GovernanceActors.gateway, GovernanceActors.officer],
+  schema: obj(['correction', 'outcome', 'note'], {
+    correction: entryRefSchema,
+    outcome: { enum: CorrectionOutcomes },
+    note: text,
+  }),
+});
 
 // ---- rules beyond the schema ------------------------------------------------------------
 
@@ -618,6 +681,17 @@ export function checkGovernanceRules(type: string, body: unknown): void {
     }
     case GovernanceEntryTypes.DecisionMaterials:
       return nonBlankList(type, (body as DecisionMaterialsBody).missing, '/missing');
+    case GovernanceEntryTypes.CorrectionRequest: {
+      const b = body as CorrectionRequestBody;
+      const dup = duplicateAt(b.fields, '/fields');
+      if (dup) throw new BodySchemaError(type, dup, 'duplicate field');
+      if (blank(b.issue)) throw new BodySchemaError(type, '/issue', 'must not be blank');
+      return;
+    }
+    case GovernanceEntryTypes.CorrectionAnswer:
+      if (blank((body as CorrectionAnswerBody).note))
+        throw new BodySchemaError(type, '/note', 'must not be blank');
+      return;
     case GovernanceEntryTypes.CatalogueRetire:
     case GovernanceEntryTypes.PolicyRetire:
     case GovernanceEntryTypes.DecisionRevoke:
