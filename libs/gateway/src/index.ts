@@ -12,3 +12,8 @@ export * from './exchange/payload-envelope.js';
 export * from './exchange/subject.js';
 export * from './exchange/verification.js';
 export * from './payload-store/payload-store.js';
+export * from './gateway/exchange-index.js';
+export * from './gateway/gateway.error.js';
+export * from './gateway/gateway-keys.js';
+export * from './gateway/gateway.js';
+export * from './gateway/ledger-http.js';

@@ -22,7 +22,7 @@ import {
 } from '@nats-io/jetstream';
 import { headers, nanos, type NatsConnection } from '@nats-io/nats-core';
 import { PayloadStoreSubjects } from '@govx/contracts';
-import { concatBytes, utf8, type CryptoSuite } from '@govx/crypto';
+import { concatBytes, getSuite, utf8, type CryptoSuite } from '@govx/crypto';
 
 export const DEFAULT_RETENTION_CEILING_MS = 90 * 24 * 3600 * 1000;
 const NONCE_BYTES = 12;
@@ -153,15 +153,17 @@ export class PayloadStore {
     );
     if (!data)
       throw new PayloadStoreError('not-found', `no ciphertext for ${provider}/${payloadId}`);
-    const suite = key.header.get(PayloadHeaders.Suite) === 'sm' ? 'sm' : 'intl';
-    if (suite !== this.suite.id) {
+    // The provider's suite wrapped it; a reader of another suite still unwraps it.
+    const suiteId = key.header.get(PayloadHeaders.Suite);
+    if (suiteId !== 'intl' && suiteId !== 'sm') {
       throw new PayloadStoreError(
         'corrupt',
-        `payload ${provider}/${payloadId} was stored under suite ${suite}`,
+        `payload ${provider}/${payloadId}: unknown suite ${suiteId}`,
       );
     }
+    const suite = getSuite(suiteId);
     try {
-      return this.suite.aeadDecrypt(
+      return suite.aeadDecrypt(
         key.data,
         data.data.subarray(0, NONCE_BYTES),
         data.data.subarray(NONCE_BYTES),

@@ -1,0 +1,190 @@
+// What a gateway knows of the log: every catalogue entry, every request and what became of
+// it (decisions, transfer or verification, receipt, use, destruction, consent, erasure,
+// rejections), and the encryption keys registered for gateways. Built by following the
+// ledger from seq 0; pure (no I/O), so the same index serves replay and live following.
+import type {
+  CataloguePublishBody,
+  ConsentBody,
+  DecisionApproveBody,
+  DecisionDenyBody,
+  DestructionBody,
+  EntryRef,
+  PayloadEraseBody,
+  ReceiptBody,
+  RejectionBody,
+  RequestBody,
+  TransferBody,
+  UseBody,
+  VerificationBody,
+} from '@govx/contracts';
+import type { EntryFields } from '@govx/ledger-core';
+
+export interface Placed<B> {
+  readonly ref: EntryRef;
+  readonly actor: string;
+  readonly time: string;
+  readonly body: B;
+}
+
+export const RequestStates = [
+  'submitted',
+  'approved',
+  'denied',
+  'transferred',
+  'verified',
+  'received',
+  'rejected',
+] as const;
+export type RequestState = (typeof RequestStates)[number];
+
+export interface ExchangeRecord {
+  readonly request: Placed<RequestBody>;
+  /** The department that asked (from the request's actor). */
+  readonly requester: string;
+  approval?: Placed<DecisionApproveBody>;
+  denial?: Placed<DecisionDenyBody>;
+  transfer?: Placed<TransferBody>;
+  verification?: Placed<VerificationBody>;
+  receipt?: Placed<ReceiptBody>;
+  readonly uses: Placed<UseBody>[];
+  destruction?: Placed<DestructionBody>;
+  readonly consents: Placed<ConsentBody>[];
+  erasure?: Placed<PayloadEraseBody>;
+  readonly rejections: Placed<RejectionBody>[];
+}
+
+const DEPT_ACTOR_RE = /^dept\/([a-z0-9][a-z0-9-]{0,63})\/(gateway|office|officer\/.+)$/;
+
+/** The department of a `dept/<d>/…` actor, or null. */
+export function departmentOf(actor: string): string | null {
+  return DEPT_ACTOR_RE.exec(actor)?.[1] ?? null;
+}
+
+export function stateOf(x: ExchangeRecord): RequestState {
+  if (x.receipt) return 'received';
+  if (x.verification) return 'verified';
+  if (x.transfer) return 'transferred';
+  if (x.denial) return 'denied';
+  if (x.rejections.length > 0 && !x.approval) return 'rejected';
+  if (x.approval) return x.rejections.length > 0 ? 'rejected' : 'approved';
+  return 'submitted';
+}
+
+const refKey = (ref: EntryRef): string => `${ref.seq}:${ref.leaf}`;
+
+export class ExchangeIndex {
+  /** datasetId → versions, newest last. */
+  readonly catalogue = new Map<string, Placed<CataloguePublishBody>[]>();
+  /** requestId → exchange. */
+  readonly exchanges = new Map<string, ExchangeRecord>();
+  /** department → PEM of its gateway's newest registered encryption key. */
+  readonly encryptionKeys = new Map<string, string>();
+  private readonly byRef = new Map<string, ExchangeRecord>();
+  /** The last seq applied; -1 before the first. */
+  lastSeq = -1;
+
+  /** Folds one entry in. Entries MUST come in log order; bodies are trusted as validated by the ledger. */
+  apply(seq: number, leafHash: string, entry: EntryFields): ExchangeRecord | undefined {
+    this.lastSeq = seq;
+    const placed = <B>(): Placed<B> => ({
+      ref: { seq, leaf: leafHash },
+      actor: entry.actor,
+      time: entry.time,
+      body: entry.body as unknown as B,
+    });
+    switch (entry.type) {
+      case 'catalogue.publish': {
+        const p = placed<CataloguePublishBody>();
+        if (departmentOf(p.actor) !== p.body.provider) return undefined;
+        const list = this.catalogue.get(p.body.datasetId) ?? [];
+        list.push(p);
+        this.catalogue.set(p.body.datasetId, list);
+        return undefined;
+      }
+      case 'key.register': {
+        const body = entry.body as { actor?: string; use?: string; publicKey?: string };
+        const dept = body.actor ? departmentOf(body.actor) : null;
+        if (dept && body.use === 'encrypt' && body.actor?.endsWith('/gateway') && body.publicKey)
+          this.encryptionKeys.set(dept, body.publicKey);
+        return undefined;
+      }
+      case 'request': {
+        const p = placed<RequestBody>();
+        const requester = departmentOf(p.actor);
+        if (!requester || this.exchanges.has(p.body.requestId)) return undefined;
+        const x: ExchangeRecord = { request: p, requester, uses: [], consents: [], rejections: [] };
+        this.exchanges.set(p.body.requestId, x);
+        this.byRef.set(refKey(p.ref), x);
+        return x;
+      }
+      case 'decision.approve': {
+        const p = placed<DecisionApproveBody>();
+        const x = this.byRef.get(refKey(p.body.request));
+        if (x && p.body.final && !x.approval) {
+          x.approval = p;
+          this.byRef.set(refKey(p.ref), x);
+        }
+        return x;
+      }
+      case 'decision.deny': {
+        const p = placed<DecisionDenyBody>();
+        const x = this.byRef.get(refKey(p.body.request));
+        if (x && !x.denial) x.denial = p;
+        return x;
+      }
+      case 'transfer': {
+        const p = placed<TransferBody>();
+        const x = this.byRef.get(refKey(p.body.request));
+        if (x && !x.transfer && departmentOf(p.actor) === x.request.body.provider) {
+          x.transfer = p;
+          this.byRef.set(refKey(p.ref), x);
+        }
+        return x;
+      }
+      case 'verification': {
+        const p = placed<VerificationBody>();
+        const x = this.byRef.get(refKey(p.body.request));
+        if (x && !x.verification && departmentOf(p.actor) === x.request.body.provider) {
+          x.verification = p;
+        }
+        return x;
+      }
+      case 'receipt':
+      case 'use':
+      case 'destruction':
+      case 'consent':
+      case 'payload.erase': {
+        const body = entry.body as unknown as { transfer: EntryRef };
+        const x = this.byRef.get(refKey(body.transfer));
+        if (!x) return undefined;
+        if (entry.type === 'receipt' && !x.receipt) x.receipt = placed<ReceiptBody>();
+        if (entry.type === 'use') x.uses.push(placed<UseBody>());
+        if (entry.type === 'destruction' && !x.destruction)
+          x.destruction = placed<DestructionBody>();
+        if (entry.type === 'consent') x.consents.push(placed<ConsentBody>());
+        if (entry.type === 'payload.erase' && !x.erasure) x.erasure = placed<PayloadEraseBody>();
+        return x;
+      }
+      case 'rejection': {
+        const p = placed<RejectionBody>();
+        const ref = p.body.attempt.ref;
+        const x =
+          (ref && this.byRef.get(refKey(ref))) ||
+          (p.body.attempt.requestId ? this.exchanges.get(p.body.attempt.requestId) : undefined);
+        if (x) x.rejections.push(p);
+        return x;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The newest catalogue version of a dataset (or the asked version). */
+  catalogueEntry(datasetId: string, version?: number): Placed<CataloguePublishBody> | undefined {
+    const list = this.catalogue.get(datasetId);
+    if (!list) return undefined;
+    return version === undefined
+      ? list[list.length - 1]
+      : list.find((p) => p.body.version === version);
+  }
+}

@@ -1,0 +1,449 @@
+// A full exchange between department gateways on a real 3-node NATS cluster and 3 ledger nodes:
+// catalogue, request, approval (signed here as the policy engine, until governance runs in
+// tests), transfer, receipt, use, destruction and erasure, verification-only queries, refusals
+// recorded as `rejection` entries, and an erased payload whose exchange still proves.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
+import { getSuite, type SigningPrivateKey } from '@govx/crypto';
+import {
+  demoBindings,
+  demoDepartment,
+  ensureDatabase,
+  Gateway,
+  GatewayError,
+  generateDemoWorld,
+  LedgerHttp,
+  loadDemoDepartment,
+  PayloadStore,
+  PgTableSource,
+  type DemoWorld,
+} from '@govx/gateway';
+import type { EntryRef } from '@govx/contracts';
+import { checkProofDocument, createSubmission } from '@govx/ledger-core';
+import pg from 'pg';
+import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
+import { waitFor } from './support/ledger-harness.js';
+
+const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
+const PREFIX = `govx_test_gateway_x_${process.pid}`;
+const DATA_DB = `${PREFIX}_data`;
+const DEPTS = [
+  { id: 'natural-resources', suite: 'intl' },
+  { id: 'taxation', suite: 'sm' },
+  { id: 'public-security', suite: 'intl' },
+] as const;
+
+describe('department gateways: the exchange', () => {
+  let dir: string;
+  let nats: NatsCluster;
+  let ledger: LocalLedgerCluster;
+  let nc: NatsConnection;
+  let client: LedgerClient;
+  let http: LedgerHttp;
+  let world: DemoWorld;
+  const engine = getSuite('intl').generateSigningKey();
+  const keys = DEPTS.map((d) => ({
+    signing: getSuite(d.suite).generateSigningKey(),
+    encryption: getSuite(d.suite).generateEncryptionKey(),
+  }));
+  const gateways: Gateway[] = [];
+  const sources: PgTableSource[] = [];
+  const connections: NatsConnection[] = [];
+  let counter = 0;
+  let now = new Date();
+  const nr = (): Gateway => gateways[0]!;
+  const tx = (): Gateway => gateways[1]!;
+  const ps = (): Gateway => gateways[2]!;
+
+  const approve = async (
+    request: EntryRef,
+    fields: string[],
+    extra: {
+      maskingProfile?: string;
+      expires?: string;
+      signer?: SigningPrivateKey;
+      actor?: string;
+    } = {},
+  ) =>
+    client.submit(
+      createSubmission(
+        {
+          type: 'decision.approve',
+          actor: extra.actor ?? 'gov/policy-engine',
+          idem: `approve-${process.pid}-${counter++}`,
+          body: {
+            request: { seq: request.seq, leaf: request.leaf },
+            fields,
+            final: true,
+            expires: extra.expires ?? new Date(Date.now() + 3_600_000).toISOString(),
+            policy: { id: 'e2e-policy', version: 1 },
+            traceHash: 'ab'.repeat(32),
+            ...(extra.maskingProfile ? { maskingProfile: extra.maskingProfile } : {}),
+          },
+        },
+        extra.signer ?? engine,
+      ),
+    );
+
+  const request = (
+    g: Gateway,
+    provider: string,
+    datasetId: string,
+    fields: string[],
+    subject: string,
+    more = {},
+  ) =>
+    g.createRequest({
+      provider,
+      datasetId,
+      fields,
+      subject,
+      purpose: 'land parcel transfer registration',
+      legalBasis: 'Civil Code art. 209; Deed Tax Law art. 11',
+      scenario: 'a citizen sells a land parcel',
+      scope: 'the seller only',
+      timeLimit: '2099-12-31',
+      duty: 'use only for this registration; destroy after',
+      ...more,
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'govx-gateway-x-'));
+    world = generateDemoWorld();
+    await ensureDatabase(POSTGRES, DATA_DB);
+    for (const d of ['taxation', 'public-security'] as const)
+      await loadDemoDepartment(`${POSTGRES}/${DATA_DB}`, demoDepartment(d), world);
+    nats = await NatsCluster.start({ size: 3, dir: join(dir, 'nats') });
+    ledger = await LocalLedgerCluster.start({
+      dir: join(dir, 'ledger'),
+      natsServers: nats.urls,
+      postgresUrl: POSTGRES,
+      databasePrefix: PREFIX,
+      keys: [
+        ...DEPTS.map((d, i) => ({
+          actor: `dept/${d.id}/gateway`,
+          publicKeyPem: keys[i]!.signing.publicKey.toPem(),
+        })),
+        { actor: 'gov/policy-engine', publicKeyPem: engine.publicKey.toPem() },
+      ],
+      checkpoint: { everyEntries: 10, everyMs: 200 },
+    });
+    nc = await connectBus({ servers: nats.urls, name: 'gateway-exchange-e2e' });
+    client = new LedgerClient(nc);
+    http = new LedgerHttp(ledger.nodes[0]!.url);
+    const peerKeys = Object.fromEntries(
+      DEPTS.map((d, i) => [d.id, keys[i]!.encryption.publicKey.toPem()]),
+    );
+    for (const [i, d] of DEPTS.entries()) {
+      const dept = demoDepartment(d.id);
+      const source = PgTableSource.connect(
+        `${POSTGRES}/${DATA_DB}`,
+        d.id === 'natural-resources' ? [] : demoBindings(dept),
+      );
+      sources.push(source);
+      const gnc = await connectBus({ servers: nats.urls, name: `gateway-${d.id}` });
+      connections.push(gnc);
+      const g = new Gateway({
+        department: d.id,
+        suite: getSuite(d.suite),
+        keys: keys[i]!,
+        ledger: new LedgerClient(gnc),
+        store: await PayloadStore.open(gnc, { replicas: 3, suite: getSuite(d.suite) }),
+        dataSource: source,
+        catalogue: dept.catalogue,
+        tipAtStart: () => http.durableSize(),
+        peerKeys,
+        clock: () => now,
+      });
+      await g.start();
+      gateways.push(g);
+    }
+    await tx().publishCatalogue();
+    await ps().publishCatalogue();
+    await waitFor('the catalogue at the requester', async () => nr().index.catalogue.size >= 6);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const g of gateways) await g.stop();
+    for (const s of sources) await s.close();
+    for (const c of connections) await c.drain();
+    await nc?.drain();
+    await ledger?.stop();
+    await nats?.stop();
+    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+    await admin.connect();
+    for (const db of [DATA_DB, `${PREFIX}_1`, `${PREFIX}_2`, `${PREFIX}_3`])
+      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await admin.end();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  const owner = () => world.people.find((p) => p.idNumber === world.parcels[7]!.ownerIdNumber)!;
+
+  it('delivers an approved record: transfer, receipt, the data checked and decrypted', async () => {
+    const person = owner();
+    const tax = world.personTax.find((t) => t.idNumber === person.idNumber)!;
+    const { requestId, receipt } = await request(
+      nr(),
+      'taxation',
+      'tx.tax-clearance',
+      ['idNumber', 'status', 'arrearsCny'],
+      person.idNumber,
+    );
+    await waitFor('the request at the provider', async () =>
+      tx()
+        .listRequests('received')
+        .some((r) => r.requestId === requestId),
+    );
+    await approve({ seq: receipt.seq, leaf: receipt.leafHash }, [
+      'idNumber',
+      'status',
+      'arrearsCny',
+    ]);
+    await waitFor('the receipt', async () => nr().request(requestId).state === 'received');
+    const delivery = await nr().delivery(requestId);
+    expect(delivery.payload?.record).toEqual({
+      idNumber: person.idNumber,
+      status: tax.status,
+      arrearsCny: tax.arrearsCny,
+    });
+    expect(delivery.payload?.purpose).toBe('land parcel transfer registration');
+    // Nothing personal on the ledger: neither the request nor the transfer names the subject.
+    const entries = await (await fetch(`${ledger.nodes[0]!.url}/entries?from=0&limit=1000`)).text();
+    expect(entries).not.toContain(person.idNumber);
+    expect(entries).not.toContain(person.name);
+    expect(tx().request(requestId).state).toBe('received');
+  });
+
+  it('applies the masking profile the approval names, and records it in the transfer', async () => {
+    const person = owner();
+    const { requestId, receipt } = await request(
+      nr(),
+      'public-security',
+      'ps.identity',
+      ['idNumber', 'name', 'birthDate', 'address'],
+      person.idNumber,
+    );
+    await waitFor('the request at the provider', async () =>
+      ps()
+        .listRequests('received')
+        .some((r) => r.requestId === requestId),
+    );
+    await approve({ seq: receipt.seq, leaf: receipt.leafHash }, ['idNumber', 'name', 'address'], {
+      maskingProfile: 'ps.identity:v1:masked',
+    });
+    await waitFor('the receipt', async () => nr().request(requestId).state === 'received');
+    const { payload } = await nr().delivery(requestId);
+    expect(payload?.maskingProfile).toBe('ps.identity:v1:masked');
+    expect(payload?.record['idNumber']).toBe(
+      `${person.idNumber.slice(0, 6)}********${person.idNumber.slice(14)}`,
+    );
+    expect(payload?.record['name']).toMatch(/^.\*+$/u);
+    expect(Object.keys(payload!.record).sort()).toEqual(['address', 'idNumber', 'name']);
+    expect(nr().index.exchanges.get(requestId)!.transfer!.body.maskingProfile).toBe(
+      'ps.identity:v1:masked',
+    );
+  });
+
+  it('answers a verification-only query with match or no-match, never the record', async () => {
+    const person = owner();
+    const ask = async (name: string) => {
+      const { requestId, receipt } = await request(
+        nr(),
+        'public-security',
+        'ps.identity-check',
+        ['idNumber', 'name'],
+        person.idNumber,
+        {
+          claims: { idNumber: person.idNumber, name },
+        },
+      );
+      await waitFor('the request at the provider', async () =>
+        ps()
+          .listRequests('received')
+          .some((r) => r.requestId === requestId),
+      );
+      await approve({ seq: receipt.seq, leaf: receipt.leafHash }, ['idNumber', 'name']);
+      await waitFor('the answer', async () => nr().request(requestId).state === 'verified');
+      return nr().delivery(requestId);
+    };
+    await expect(ask(person.name)).resolves.toEqual({
+      payload: null,
+      verification: 'match',
+      transfer: null,
+    });
+    await expect(ask(`${person.name}X`)).resolves.toEqual({
+      payload: null,
+      verification: 'no-match',
+      transfer: null,
+    });
+  });
+
+  it('binds use to the purpose; destruction makes the provider erase; the exchange still proves', async () => {
+    const person = owner();
+    const { requestId, receipt } = await request(
+      nr(),
+      'taxation',
+      'tx.tax-clearance',
+      ['status'],
+      person.idNumber,
+    );
+    await waitFor('the request at the provider', async () =>
+      tx()
+        .listRequests('received')
+        .some((r) => r.requestId === requestId),
+    );
+    await approve({ seq: receipt.seq, leaf: receipt.leafHash }, ['status']);
+    await waitFor('the receipt', async () => nr().request(requestId).state === 'received');
+    await expect(nr().recordUse(requestId, 'something else')).rejects.toMatchObject({
+      code: 'purpose-expired',
+      field: 'purpose',
+    });
+    await nr().recordUse(requestId, 'land parcel transfer registration');
+    await tx().giveConsent(requestId, 'public-security', 'identity register update');
+    await waitFor('the consent', async () => nr().mayPassOn(requestId, 'public-security'));
+    expect(nr().mayPassOn(requestId, 'social-security')).toBe(false);
+    await nr().recordDestruction(requestId, 'deleted from the registration case file');
+    await waitFor('the erasure', async () => nr().request(requestId).erased);
+    const x = nr().index.exchanges.get(requestId)!;
+    await expect(
+      tx()['deps'].store.get('taxation', x.transfer!.body.payloadId),
+    ).rejects.toMatchObject({ code: 'erased' });
+    await expect(nr().delivery(requestId)).rejects.toMatchObject({ code: 'payload-erased' });
+    // The transfer entry and its hash, size and commitment stay, and prove against a cosigned checkpoint.
+    await waitFor(
+      'a checkpoint covering the transfer',
+      async () => (await http.inclusionProof(x.transfer!.ref.seq)) !== null,
+    );
+    const proof = (await http.inclusionProof(x.transfer!.ref.seq))!;
+    expect(proof.leafHash).toBe(x.transfer!.ref.leaf);
+    expect(checkProofDocument(proof)).toEqual({ ok: true, reason: null });
+    expect(
+      nr()
+        .entriesOf(requestId)
+        .map((e) => e.type),
+    ).toEqual([
+      'request',
+      'decision.approve',
+      'transfer',
+      'receipt',
+      'use',
+      'consent',
+      'destruction',
+      'payload.erase',
+    ]);
+  });
+
+  it('erases payloads past their retention (crypto-shredding) and records payload.erase', async () => {
+    const person = owner();
+    const { requestId, receipt } = await request(
+      nr(),
+      'taxation',
+      'tx.tax-clearance',
+      ['lastFiledYear'],
+      person.idNumber,
+    );
+    await waitFor('the request at the provider', async () =>
+      tx()
+        .listRequests('received')
+        .some((r) => r.requestId === requestId),
+    );
+    await approve({ seq: receipt.seq, leaf: receipt.leafHash }, ['lastFiledYear']);
+    await waitFor('the receipt', async () => nr().request(requestId).state === 'received');
+    now = new Date(Date.now() + 31 * 24 * 3600 * 1000);
+    try {
+      expect(await tx().eraseExpired()).toBeGreaterThanOrEqual(1);
+    } finally {
+      now = new Date();
+    }
+    await waitFor('the erasure', async () => nr().request(requestId).erased);
+    await expect(nr().delivery(requestId)).rejects.toMatchObject({ code: 'payload-erased' });
+  });
+
+  describe('refusals: an error to the caller and a rejection entry', () => {
+    it('unknown department, unknown dataset, a field outside the catalogue, a not-shared dataset, a replayed id', async () => {
+      const id = owner().idNumber;
+      await expect(request(nr(), 'ndrc', 'x.y', ['a'], id)).rejects.toMatchObject({
+        code: 'unknown-department',
+        field: 'provider',
+      });
+      await expect(request(nr(), 'taxation', 'tx.nothing', ['status'], id)).rejects.toMatchObject({
+        code: 'unknown-dataset',
+        field: 'datasetId',
+      });
+      await expect(
+        request(nr(), 'taxation', 'tx.tax-clearance', ['status', 'photo'], id),
+      ).rejects.toMatchObject({
+        code: 'field-not-in-catalogue',
+        field: 'fields/1',
+      });
+      await expect(
+        request(nr(), 'taxation', 'tx.income', ['annualIncomeCny'], id),
+      ).rejects.toMatchObject({ code: 'not-shared' });
+      const first = await request(nr(), 'taxation', 'tx.tax-clearance', ['status'], id, {
+        requestId: `replay-${process.pid}`,
+      });
+      await waitFor('the request indexed', async () => nr().index.exchanges.has(first.requestId));
+      const replay = request(nr(), 'taxation', 'tx.tax-clearance', ['status'], id, {
+        requestId: `replay-${process.pid}`,
+      });
+      await expect(replay).rejects.toBeInstanceOf(GatewayError);
+      await expect(replay).rejects.toMatchObject({ code: 'replayed-request', field: 'requestId' });
+      await waitFor('the rejection entries', async () => {
+        const res = await fetch(
+          `${ledger.nodes[0]!.url}/entries?type=rejection&actor=dept/natural-resources/gateway&limit=100`,
+        );
+        const list = (await res.json()) as
+          | { entry: { body: { code: string } } }[]
+          | { entries: { entry: { body: { code: string } } }[] };
+        const rows = Array.isArray(list) ? list : list.entries;
+        const codes = rows.map((r) => r.entry.body.code);
+        return [
+          'unknown-department',
+          'unknown-dataset',
+          'field-not-in-catalogue',
+          'not-shared',
+          'replayed-request',
+        ].every((c) => codes.includes(c));
+      });
+    });
+
+    it('an approval of fields not requested, an expired approval, an approval not by an approver: no transfer', async () => {
+      const id = owner().idNumber;
+      const cases: [string[], Parameters<typeof approve>[2], string][] = [
+        [['status', 'taxOffice'], {}, 'approval-mismatch'],
+        [['status'], { expires: '2020-01-01T00:00:00.000Z' }, 'approval-expired'],
+        [
+          ['status'],
+          { actor: 'dept/natural-resources/gateway', signer: keys[0]!.signing },
+          'approval-mismatch',
+        ],
+      ];
+      for (const [fields, extra, code] of cases) {
+        const { requestId, receipt } = await request(
+          nr(),
+          'taxation',
+          'tx.tax-clearance',
+          ['status'],
+          id,
+        );
+        await waitFor('the request at the provider', async () =>
+          tx()
+            .listRequests('received')
+            .some((r) => r.requestId === requestId),
+        );
+        await approve({ seq: receipt.seq, leaf: receipt.leafHash }, fields, extra);
+        await waitFor(`the ${code} rejection`, async () =>
+          tx()
+            .request(requestId)
+            .rejections.some((r) => r.code === code),
+        );
+        expect(tx().request(requestId).transfer).toBeNull();
+        expect(tx().request(requestId).state).toBe('rejected');
+      }
+    });
+  });
+});
