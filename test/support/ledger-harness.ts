@@ -102,9 +102,9 @@ export async function startHarness(
       );
       return msg.json<Reply>();
     },
-    async submitBatch(items) {
+    async submitBatch(items, timeoutMs = 120_000) {
       const msg = await client.request(LedgerSubjects.SubmitBatch, JSON.stringify(items), {
-        timeout: 120_000,
+        timeout: timeoutMs,
       });
       return msg.json<Reply[]>();
     },
