@@ -9,9 +9,13 @@ import {
   GovernanceService,
   loadGovernanceConfig,
   type GovernanceConfig,
+  type GovernanceStartOptions,
 } from '@govx/governance';
 
-export async function bootstrap(config: GovernanceConfig): Promise<{
+export async function bootstrap(
+  config: GovernanceConfig,
+  options: GovernanceStartOptions = {},
+): Promise<{
   service: GovernanceService;
   app: INestApplication;
   url: string;
@@ -19,7 +23,7 @@ export async function bootstrap(config: GovernanceConfig): Promise<{
 }> {
   const log = (message: string, detail?: Record<string, unknown>): void =>
     void process.stderr.write(`${JSON.stringify({ message, ...detail })}\n`);
-  const service = await GovernanceService.start(config, log);
+  const service = await GovernanceService.start(config, log, options);
   const app = await NestFactory.create(GovernanceModule.forService(service), {
     logger: ['error', 'warn'],
   });

@@ -4,8 +4,12 @@ import { ACCESS_ENTITIES, ACCESS_MIGRATIONS } from '@govx/access';
 import { DataSource } from 'typeorm';
 import { GOVERNANCE_ENTITIES } from './entities/governance.entities.js';
 import { GovernanceSchema1764200000000 } from './migrations/1764200000000-governance-schema.migration.js';
+import { GovernanceTimers1764300000000 } from './migrations/1764300000000-governance-timers.migration.js';
 
-export const GOVERNANCE_MIGRATIONS = [GovernanceSchema1764200000000] as const;
+export const GOVERNANCE_MIGRATIONS = [
+  GovernanceSchema1764200000000,
+  GovernanceTimers1764300000000,
+] as const;
 /** pg_advisory_lock key while migrating: 'govx' and 6 (governance). */
 const MIGRATION_LOCK = [0x676f7678, 6] as const;
 

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   connectBus,
+  lastStreamSeq,
   LedgerClient,
   LedgerRejectedError,
   type FollowedEntry,
@@ -14,13 +15,14 @@ import {
   GovernanceEntryTypes as T,
   validateEntryBody,
   validateGovernanceBody,
+  type CorrectionAnswerBody,
   type GovernanceEntryType,
   type PolicyPublishBody,
 } from '@govx/contracts';
 import { createSubmission, type Submission } from '@govx/ledger-core';
 import { PolicyError, WorkingCalendar, type CompiledPolicy, parsePolicySource } from '@govx/policy';
 import type { DataSource } from 'typeorm';
-import type { GovernanceConfig } from './config/governance.config.js';
+import { GOVERNANCE_DEFAULTS, type GovernanceConfig } from './config/governance.config.js';
 import {
   CatalogueVersionEntity,
   CursorEntity,
@@ -35,6 +37,8 @@ import {
   parseDepartmentActor,
   type GovernanceErrorCode,
 } from './rules/governance-rules.js';
+import { systemClock, type Clock } from './timer/clock.js';
+import { DutyTimer } from './timer/duty-timer.js';
 
 /** Types the HTTP API forwards for officers, offices and admins (signed by them). */
 export const SUBMITTABLE_TYPES: readonly string[] = [
@@ -48,7 +52,13 @@ export const SUBMITTABLE_TYPES: readonly string[] = [
   T.SanctionLift,
   T.PolicyPublish,
   T.PolicyRetire,
+  T.CorrectionAnswer,
 ];
+
+export interface GovernanceStartOptions {
+  /** The wall clock of the duty timer; tests inject a ManualClock. Default the system's. */
+  readonly clock?: Clock;
+}
 
 type Logger = (message: string, detail?: Record<string, unknown>) => void;
 
@@ -88,7 +98,10 @@ export class GovernanceService {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly waiters = new Set<() => void>();
+  /** Serializes projection work: applying entries and the timer's sweeps. */
+  private serial: Promise<unknown> = Promise.resolve();
   readonly projection: GovernanceProjection;
+  readonly timer: DutyTimer;
 
   private constructor(
     readonly config: GovernanceConfig,
@@ -96,6 +109,7 @@ export class GovernanceService {
     private readonly nc: NatsConnection,
     readonly ledger: LedgerClient,
     private readonly log: Logger,
+    readonly clock: Clock,
   ) {
     this.projection = new GovernanceProjection({
       engineKey: config.engineKey,
@@ -103,18 +117,34 @@ export class GovernanceService {
       approvalValidityDays: config.approvalValidityDays,
       log,
     });
+    this.timer = new DutyTimer({
+      clock,
+      graceMs: config.timer?.graceMs ?? GOVERNANCE_DEFAULTS.timerGraceMs,
+      maxSleepMs: config.timer?.maxSleepMs ?? GOVERNANCE_DEFAULTS.timerMaxSleepMs,
+      run: () => this.runDuties(),
+      log,
+    });
   }
 
   static async start(
     config: GovernanceConfig,
     log: Logger = () => undefined,
+    options: GovernanceStartOptions = {},
   ): Promise<GovernanceService> {
     const db = await connectGovernanceDatabase(config.databaseUrl);
     const nc = await connectBus({ servers: [...config.natsServers], name: 'govx-governance' });
-    const service = new GovernanceService(config, db, nc, new LedgerClient(nc), log);
+    const service = new GovernanceService(
+      config,
+      db,
+      nc,
+      new LedgerClient(nc),
+      log,
+      options.clock ?? systemClock,
+    );
     const cursor = await db.getRepository(CursorEntity).findOneByOrFail({ id: 1 });
     service.lastSeq = cursor.lastSeq;
     service.kickOutbox();
+    service.rearm();
     service.follower = service.ledger.follow(
       cursor.lastSeq + 1,
       (e) => service.onEntry(e),
@@ -133,20 +163,56 @@ export class GovernanceService {
     return this.failure === null;
   }
 
+  private exclusive<R>(fn: () => Promise<R>): Promise<R> {
+    const run = this.serial.then(fn, fn);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
   private async onEntry(e: FollowedEntry): Promise<void> {
-    await this.db.transaction((m) =>
-      this.projection.apply(m, {
-        seq: e.seq,
-        type: e.entry.type,
-        actor: e.entry.actor,
-        time: e.entry.time,
-        body: e.entry.body,
-        leafHash: e.leafHash,
-      }),
+    await this.exclusive(() =>
+      this.db.transaction((m) =>
+        this.projection.apply(m, {
+          seq: e.seq,
+          type: e.entry.type,
+          actor: e.entry.actor,
+          time: e.entry.time,
+          body: e.entry.body,
+          leafHash: e.leafHash,
+        }),
+      ),
     );
     this.lastSeq = e.seq;
     for (const w of this.waiters) w();
     this.kickOutbox();
+    this.rearm();
+  }
+
+  /** Re-arms the duty timer for the next due instant (an entry may have moved it). */
+  private rearm(): void {
+    this.exclusive(() => this.projection.nextDue(this.db.manager))
+      .then((next) => this.timer.arm(next))
+      .catch((e: Error) => this.log('duty timer not re-armed', { error: e.message }));
+  }
+
+  /**
+   * The timer's run: once the projection has applied everything the ledger holds, writes what
+   * fell due by the wall clock (minus the grace) to the outbox and submits it; the ledger
+   * places each entry at max(now, last entry's time), past its deadline. Returns the next
+   * due instant.
+   */
+  private async runDuties(): Promise<string | null> {
+    const grace = this.config.timer?.graceMs ?? GOVERNANCE_DEFAULTS.timerGraceMs;
+    const tip = (await lastStreamSeq(this.nc)) - 1;
+    const next = await this.exclusive(async () => {
+      // Behind the ledger, the projection may not know an answer placed before the deadline.
+      if (this.lastSeq < tip) return new Date(this.clock.now() - grace + 1_000).toISOString();
+      const now = new Date(this.clock.now() - grace).toISOString();
+      await this.db.transaction((m) => this.projection.sweep(m, now));
+      return this.projection.nextDue(this.db.manager);
+    });
+    this.kickOutbox();
+    return next;
   }
 
   /**
@@ -291,6 +357,12 @@ export class GovernanceService {
           'sanctions are decided by officers or admins',
           'actor',
         );
+    } else if (s.type === T.CorrectionAnswer) {
+      await this.projection.duties.checkCorrectionAnswer(
+        this.db.manager,
+        s.actor,
+        body as CorrectionAnswerBody,
+      );
     } else if (s.type === T.PolicyPublish) {
       await this.projection.checkPolicy(this.db.manager, (body as PolicyPublishBody).document);
     }
@@ -376,6 +448,7 @@ export class GovernanceService {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.timer.stop();
     await this.follower?.stop();
     await this.flushing.catch(() => undefined);
     await this.nc.drain().catch(() => undefined);

@@ -15,6 +15,13 @@ export interface GovernanceConfig {
   readonly approvalValidityDays: number;
   /** Key of @govx/access session tokens (≥ 32 bytes). */
   readonly tokenSecret: Uint8Array;
+  /** The wall-clock duty timer (deadlines on an idle ledger); defaults GOVERNANCE_DEFAULTS. */
+  readonly timer?: {
+    /** Act this long after a duty fell due: covers clock skew to the ledger nodes. */
+    readonly graceMs: number;
+    /** Look at least this often. */
+    readonly maxSleepMs: number;
+  };
 }
 
 export class GovernanceConfigError extends Error {
@@ -32,6 +39,8 @@ export const GOVERNANCE_DEFAULTS = {
   port: 3100,
   approvalValidityDays: 20,
   natsServers: ['nats://127.0.0.1:4222'],
+  timerGraceMs: 2_000,
+  timerMaxSleepMs: 60_000,
 } as const;
 
 function list(value: string | undefined, name: string): string[] | undefined {
@@ -72,6 +81,9 @@ export function loadGovernanceConfig(env: NodeJS.ProcessEnv): GovernanceConfig {
       'GOVX_GOVERNANCE_TOKEN_SECRET',
       'at least 32 bytes, lowercase hex',
     );
+  const grace = Number(env['GOVX_GOVERNANCE_TIMER_GRACE_MS'] ?? GOVERNANCE_DEFAULTS.timerGraceMs);
+  if (!Number.isInteger(grace) || grace < 0 || grace > 3_600_000)
+    throw new GovernanceConfigError('GOVX_GOVERNANCE_TIMER_GRACE_MS', 'an integer 0–3600000 (ms)');
   const calendar: CalendarConfig = {
     holidays: list(env['GOVX_GOVERNANCE_HOLIDAYS'], 'GOVX_GOVERNANCE_HOLIDAYS') ?? [],
     workdays: list(env['GOVX_GOVERNANCE_WORKDAYS'], 'GOVX_GOVERNANCE_WORKDAYS') ?? [],
@@ -86,5 +98,6 @@ export function loadGovernanceConfig(env: NodeJS.ProcessEnv): GovernanceConfig {
     calendar,
     approvalValidityDays: validity,
     tokenSecret: Uint8Array.from(Buffer.from(secret, 'hex')),
+    timer: { graceMs: grace, maxSleepMs: GOVERNANCE_DEFAULTS.timerMaxSleepMs },
   };
 }

@@ -138,8 +138,46 @@ export class SanctionEntity {
   reason!: string;
   @Column({ name: 'remedy_by', type: 'text', nullable: true })
   remedyBy!: string | null;
+  /** The entry that set this state (the suspension, for a termination by the engine). */
   @Column({ ...bigint })
   seq!: number;
+  @Column({ type: 'text', nullable: true })
+  leaf!: string | null;
+  /** suspended with remedyBy: the instant the remedy period ends (end of that local date). */
+  @Column({ name: 'remedy_end', type: 'text', nullable: true })
+  remedyEnd!: string | null;
+  /** The engine's termination is in the outbox (or on the ledger) already. */
+  @Column({ name: 'termination_owed', type: 'boolean', default: false })
+  terminationOwed!: boolean;
+}
+
+/** A correction request (§22): open until the provider answers; 10 working days. */
+@Entity({ name: 'governance_corrections' })
+export class CorrectionEntity {
+  @PrimaryColumn({ ...bigint })
+  seq!: number;
+  @Column({ type: 'text' })
+  leaf!: string;
+  @Column({ name: 'correction_id', type: 'text', unique: true })
+  correctionId!: string;
+  @Column({ type: 'text' })
+  requester!: string;
+  @Column({ type: 'text' })
+  provider!: string;
+  @Column({ name: 'dataset_id', type: 'text' })
+  datasetId!: string;
+  @Column({ type: 'jsonb' })
+  body!: Record<string, unknown>;
+  @Column({ type: 'text' })
+  state!: 'open' | 'answered';
+  @Column({ type: 'text', nullable: true })
+  deadline!: string | null;
+  @Column({ type: 'text', nullable: true })
+  breach!: 'notice' | 'authority' | null;
+  @Column({ ...bigint, name: 'answer_seq', nullable: true })
+  answerSeq!: number | null;
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  history!: HistoryItem[];
 }
 
 /** Entries governance must submit, written in the same transaction as the state that needs them. */
@@ -157,5 +195,6 @@ export const GOVERNANCE_ENTITIES = [
   PolicyVersionEntity,
   RequestEntity,
   SanctionEntity,
+  CorrectionEntity,
   OutboxEntity,
 ] as const;

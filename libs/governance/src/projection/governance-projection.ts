@@ -7,6 +7,9 @@ import {
   GovernanceEntryTypes as T,
   validateGovernanceBody,
   type CataloguePublishBody,
+  type CorrectionAnswerBody,
+  type CorrectionRequestBody,
+  type DeadlineBreachBody,
   type DecisionApproveBody,
   type DecisionExtendBody,
   type DecisionRevokeBody,
@@ -43,10 +46,11 @@ import {
   checkOfficerApproval,
   checkProviderOfficer,
   conditionsAdded,
-  dueEscalation,
   GovernanceActionError,
   parseDepartmentActor,
 } from '../rules/governance-rules.js';
+import { countApprovedOnDay } from './quota-count.js';
+import { TimedDuties } from './timed-duties.js';
 
 /** The actor of every entry governance signs itself. */
 export const POLICY_ENGINE_ACTOR = 'gov/policy-engine';
@@ -72,7 +76,16 @@ const OFFICER_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 export class GovernanceProjection {
-  constructor(private readonly options: ProjectionOptions) {}
+  readonly duties: TimedDuties;
+
+  constructor(private readonly options: ProjectionOptions) {
+    this.duties = new TimedDuties(
+      options.calendar,
+      (m, idem, type, body) => this.outbox(m, idem, type, body),
+      POLICY_ENGINE_ACTOR,
+      (message, detail) => this.note(message, detail),
+    );
+  }
 
   private note(message: string, detail: Record<string, unknown>): void {
     this.options.log?.(message, detail);
@@ -87,8 +100,24 @@ export class GovernanceProjection {
       // Entries that break governance's rules stay on the ledger (auditors see them) but change nothing.
       this.note('entry ignored', { seq: e.seq, type: e.type, reason: err.message });
       await this.noteOnRequest(m, e, `ignored: ${err.message}`);
+      const correction = (e.body as { correction?: EntryRef } | null)?.correction;
+      if (correction && typeof correction.seq === 'number')
+        await this.duties.noteCorrection(m, e, correction, `ignored: ${err.message}`);
     }
-    await this.checkDeadlines(m, e.time, e.seq);
+    await this.duties.sweep(m, e.time);
+  }
+
+  /**
+   * Writes what has fallen due by `now` (ISO; the wall clock's timer calls this while the
+   * ledger is idle) to the outbox, exactly as apply() would at that ledger time.
+   */
+  sweep(m: EntityManager, now: string): Promise<void> {
+    return this.duties.sweep(m, now);
+  }
+
+  /** When the next duty falls due (ISO), or null. */
+  nextDue(m: EntityManager): Promise<string | null> {
+    return this.duties.nextDue(m);
   }
 
   private async noteOnRequest(m: EntityManager, e: AppliedEntry, note: string): Promise<void> {
@@ -134,23 +163,14 @@ export class GovernanceProjection {
         return this.endorse(m, e, (body as { request: EntryRef }).request);
       case T.SanctionSuspend:
       case T.SanctionTerminate:
-      case T.SanctionLift: {
-        const b = body as SanctionBody;
-        const state =
-          e.type === T.SanctionLift
-            ? 'lifted'
-            : e.type === T.SanctionSuspend
-              ? 'suspended'
-              : 'terminated';
-        await m.save(SanctionEntity, {
-          department: b.department,
-          state,
-          reason: b.reason,
-          remedyBy: b.remedyBy ?? null,
-          seq: e.seq,
-        });
-        return;
-      }
+      case T.SanctionLift:
+        return this.duties.sanction(m, e, body as SanctionBody);
+      case T.CorrectionRequest:
+        return this.duties.correctionRequest(m, e, body as CorrectionRequestBody);
+      case T.CorrectionAnswer:
+        return this.duties.correctionAnswer(m, e, body as CorrectionAnswerBody);
+      case T.DeadlineBreach:
+        return this.breachApplied(m, e, body as DeadlineBreachBody);
       case 'transfer':
         return this.transfer(m, e);
       default:
@@ -350,7 +370,13 @@ export class GovernanceProjection {
       });
     }
     const policy = await this.policyFor(m, r, entry!);
-    const approvedToday = await this.approvedToday(m, r, e.time, policy.offsetMinutes);
+    const approvedToday = await countApprovedOnDay(
+      m,
+      r.requester,
+      r.datasetId,
+      e.time,
+      policy.offsetMinutes,
+    );
     const result: PolicyEvaluation = evaluate(
       policy,
       entry!,
@@ -435,27 +461,6 @@ export class GovernanceProjection {
       },
       lookup,
     );
-  }
-
-  /**
-   * The quota count: final approvals this requester got for this dataset (by the engine or
-   * officers, whatever happened to them since) whose ledger time falls on the same local day,
-   * in the policy's timezone, as `now`. An auditor recounts it from the log.
-   */
-  private async approvedToday(
-    m: EntityManager,
-    r: RequestEntity,
-    now: string,
-    offsetMinutes: number,
-  ): Promise<number> {
-    const day = (iso: string): string =>
-      new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(0, 10);
-    const rows = await m.find(RequestEntity, {
-      select: { approvedAt: true },
-      where: { requester: r.requester, datasetId: r.datasetId },
-    });
-    const today = day(now);
-    return rows.filter((x) => x.approvedAt !== null && day(x.approvedAt) === today).length;
   }
 
   /**
@@ -558,31 +563,22 @@ export class GovernanceProjection {
     await m.save(r);
   }
 
-  private async checkDeadlines(m: EntityManager, now: string, seq: number): Promise<void> {
-    const due = await m
-      .createQueryBuilder(RequestEntity, 'r')
-      .where('r.deadline IS NOT NULL AND r.deadline <= :now', { now })
-      .andWhere("(r.breach IS NULL OR r.breach = 'notice')")
-      .getMany();
-    for (const r of due) {
-      const authorityAfter = this.options.calendar.addWorkingDays(r.deadline!, 1);
-      const escalation = dueEscalation(r, now, authorityAfter);
-      if (!escalation) continue;
-      r.breach = escalation;
-      await m.save(r);
-      await this.outbox(
-        m,
-        `gov-breach-${r.seq}-${r.deadlineKind}-${r.deadline}-${escalation}`,
-        T.DeadlineBreach,
-        {
-          request: { seq: r.seq, leaf: r.leaf },
-          deadline: r.deadline!,
-          kind: r.deadlineKind ?? 'answer',
-          escalation,
-        },
-      );
-      this.note('deadline breach', { request: r.requestId, escalation, at: seq });
-    }
+  /**
+   * A breach the engine placed: noted on its request or correction with its ledger time, which
+   * MUST NOT be before the deadline (the ledger's time is max(now, last entry's time)).
+   */
+  private async breachApplied(
+    m: EntityManager,
+    e: AppliedEntry,
+    b: DeadlineBreachBody,
+  ): Promise<void> {
+    if (e.actor !== POLICY_ENGINE_ACTOR)
+      throw new GovernanceActionError('not-allowed', "breaches are the engine's", 'actor');
+    const early = Date.parse(e.time) < Date.parse(b.deadline);
+    if (early) this.note('breach placed before its deadline', { seq: e.seq, deadline: b.deadline });
+    const note = `${b.kind} ${b.escalation} at ${e.time}${early ? ' (BEFORE the deadline)' : ''}`;
+    if (b.kind === 'correction') return this.duties.noteCorrection(m, e, b.request, note);
+    return this.noteOnRequest(m, e, note);
   }
 
   private async outbox(
