@@ -106,7 +106,8 @@ export function checkAuditBatch(r: AuditBatchRequest): AuditBatchResult {
     const k = r.keys[r.keyIndex[i]!];
     if (!k || k.keyId !== f.keyId) return result({ index: i, why: 'key' }, null);
     if (k.actor !== f.actor) return result({ index: i, why: 'actor' }, null);
-    if (!verifyEntrySignature(f, keyFor(k))) return result({ index: i, why: 'signature' }, null);
+    if (!verifyEntrySignature(f, keyFor(k), bytes))
+      return result({ index: i, why: 'signature' }, null);
     leafHashes.set(entry.leafHash, i * 32);
     prevHex = entry.leafHashHex;
   }

@@ -5,7 +5,12 @@
 // one the ledger nodes use), so the verdict is the ledger's either way. SM2: ledger-core.
 import { createRequire } from 'node:module';
 import type { SigningPublicKey } from '@govx/crypto';
-import { signedMessage, verifySubmissionSignature, type Submission } from '@govx/ledger-core';
+import {
+  ENTRY_SIGNATURE_CONTEXT,
+  signedMessage,
+  verifySubmissionSignature,
+  type Submission,
+} from '@govx/ledger-core';
 
 interface Sodium {
   crypto_sign_verify_detached(
@@ -35,12 +40,36 @@ export function fastEd25519Available(): boolean {
 
 const SIG_HEX_RE = /^[0-9a-f]{128}$/;
 
-/** True when the submission's signature verifies under `key` (the caller resolved the key). */
-export function verifyEntrySignature(submission: Submission, key: SigningPublicKey): boolean {
+const CONTEXT = Buffer.from(ENTRY_SIGNATURE_CONTEXT, 'utf8');
+
+/**
+ * The signed message of an entry, cut from its canonical bytes instead of re-encoding:
+ * RFC 8785 sorts `actor, body, idem, keyId` before `prev` and `type, v` last, so the signed
+ * part's encoding is the bytes before the top-level `,"prev":` followed by those from the
+ * top-level `,"type":` (the last occurrences: nothing after them can contain either).
+ * MUST be given bytes that decodeEntry accepted.
+ */
+export function signedMessageOfCanonical(bytes: Uint8Array): Buffer {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const prev = buf.lastIndexOf(',"prev":"');
+  const type = buf.lastIndexOf(',"type":"');
+  return Buffer.concat([CONTEXT, buf.subarray(0, prev), buf.subarray(type)]);
+}
+
+/**
+ * True when the submission's signature verifies under `key` (the caller resolved the key).
+ * `canonical`: the entry's bytes, already decoded, to cut the signed message from.
+ */
+export function verifyEntrySignature(
+  submission: Submission,
+  key: SigningPublicKey,
+  canonical?: Uint8Array,
+): boolean {
   const lib = key.algorithm === 'ed25519' ? loadSodium() : null;
   if (lib && key.keyId === submission.keyId && SIG_HEX_RE.test(submission.sig)) {
     const sig = Buffer.from(submission.sig, 'hex');
-    if (lib.crypto_sign_verify_detached(sig, signedMessage(submission), key.raw)) return true;
+    const message = canonical ? signedMessageOfCanonical(canonical) : signedMessage(submission);
+    if (lib.crypto_sign_verify_detached(sig, message, key.raw)) return true;
   }
   return verifySubmissionSignature(submission, key);
 }
