@@ -17,3 +17,6 @@ export * from './gateway/gateway.error.js';
 export * from './gateway/gateway-keys.js';
 export * from './gateway/gateway.js';
 export * from './gateway/ledger-http.js';
+export * from './config/gateway.config.js';
+export * from './gateway/gateway-runtime.js';
+export { GatewayHttpModule } from './http/gateway-http.module.js';

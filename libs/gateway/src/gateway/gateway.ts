@@ -153,6 +153,14 @@ export class Gateway {
     );
   }
 
+  /** Resolves once the entries that existed at start have been replayed. */
+  async caughtUp(pollMs = 50): Promise<void> {
+    while (this.index.lastSeq + 1 < this.replayUntil) {
+      if (this.failure) throw this.failure;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
   async stop(): Promise<void> {
     await this.follower?.stop();
     this.follower = null;
@@ -548,6 +556,8 @@ export class Gateway {
       }
       const body = toCataloguePublishBody(entry);
       (this.local as Map<string, CatalogueEntry>).set(entry.datasetId, entry);
+      const published = this.index.catalogueEntry(entry.datasetId, entry.version);
+      if (published && published.actor === this.actor) continue;
       receipts.push(
         await this.submit(
           GovernanceEntryTypes.CataloguePublish,

@@ -1,0 +1,194 @@
+// The gateway's configuration: one JSON file, validated once at boot into a typed object with
+// named defaults; a bad setting stops the process with a message naming it.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+
+export interface GatewayConfig {
+  readonly department: string;
+  readonly suite: 'intl' | 'sm';
+  /** PKCS#8 PEM files, mode 0600, created when missing. */
+  readonly keys: { readonly signingKeyFile: string; readonly encryptionKeyFile: string };
+  readonly nats: {
+    readonly servers: readonly string[];
+    readonly replicas: number;
+    readonly user?: string;
+    readonly pass?: string;
+  };
+  /** A ledger node's HTTP API: replay tip and inclusion proofs. */
+  readonly ledger: { readonly httpUrl: string };
+  /** The department's PostgreSQL; `demo`: create and fill the demo tables at start. */
+  readonly dataSource: { readonly url: string; readonly demo: boolean; readonly seed?: string };
+  readonly payloads: {
+    readonly retentionMs: number;
+    readonly retentionCeilingMs: number;
+    readonly eraseEveryMs: number;
+  };
+  readonly http: { readonly host: string; readonly port: number };
+  /** The department's own systems allowed to call the HTTP API (Bearer tokens). */
+  readonly systems: readonly { readonly id: string; readonly token: string }[];
+  /** Encryption keys (SPKI PEM) of departments not registered on the ledger yet. */
+  readonly peers: Readonly<Record<string, string>>;
+}
+
+export const GATEWAY_DEFAULTS = {
+  suite: 'intl',
+  nats: { replicas: 3 },
+  payloads: {
+    retentionMs: 30 * 24 * 3600 * 1000,
+    retentionCeilingMs: 90 * 24 * 3600 * 1000,
+    eraseEveryMs: 60_000,
+  },
+  http: { host: '127.0.0.1', port: 0 },
+} as const;
+
+const SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['department', 'keys', 'nats', 'ledger', 'dataSource', 'systems'],
+  properties: {
+    department: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+    suite: { enum: ['intl', 'sm'] },
+    keys: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['signingKeyFile', 'encryptionKeyFile'],
+      properties: {
+        signingKeyFile: { type: 'string', minLength: 1 },
+        encryptionKeyFile: { type: 'string', minLength: 1 },
+      },
+    },
+    nats: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['servers'],
+      properties: {
+        servers: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^nats://' } },
+        replicas: { type: 'integer', minimum: 1, maximum: 5 },
+        user: { type: 'string' },
+        pass: { type: 'string' },
+      },
+    },
+    ledger: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['httpUrl'],
+      properties: { httpUrl: { type: 'string', pattern: '^https?://' } },
+    },
+    dataSource: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: { type: 'string', pattern: '^postgres(ql)?://' },
+        demo: { type: 'boolean' },
+        seed: { type: 'string', minLength: 1 },
+      },
+    },
+    payloads: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        retentionMs: { type: 'integer', minimum: 1000 },
+        retentionCeilingMs: { type: 'integer', minimum: 1000 },
+        eraseEveryMs: { type: 'integer', minimum: 100 },
+      },
+    },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+      },
+    },
+    systems: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'token'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
+          token: { type: 'string', minLength: 24 },
+        },
+      },
+    },
+    peers: {
+      type: 'object',
+      additionalProperties: { type: 'string', pattern: '-----BEGIN PUBLIC KEY-----' },
+    },
+  },
+} as const;
+
+export class GatewayConfigError extends Error {
+  override readonly name = 'GatewayConfigError';
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`gateway config ${setting}: ${message}`);
+  }
+}
+
+const validate = new Ajv({ allErrors: false, strict: true }).compile(SCHEMA);
+
+/** Validates a parsed config and fills in defaults; relative key files resolve from `baseDir`. */
+export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): GatewayConfig {
+  if (!validate(raw)) {
+    const e = validate.errors?.[0] as ErrorObject | undefined;
+    const extra =
+      e?.keyword === 'additionalProperties'
+        ? `/${String((e.params as { additionalProperty: string }).additionalProperty)}`
+        : e?.keyword === 'required'
+          ? `/${String((e.params as { missingProperty: string }).missingProperty)}`
+          : '';
+    throw new GatewayConfigError(
+      `${e?.instancePath ?? ''}${extra}` || '/',
+      e?.message ?? 'invalid',
+    );
+  }
+  const c = raw as unknown as {
+    department: string;
+    suite?: 'intl' | 'sm';
+    keys: GatewayConfig['keys'];
+    nats: { servers: string[]; replicas?: number; user?: string; pass?: string };
+    ledger: GatewayConfig['ledger'];
+    dataSource: { url: string; demo?: boolean; seed?: string };
+    payloads?: Partial<GatewayConfig['payloads']>;
+    http?: Partial<GatewayConfig['http']>;
+    systems: GatewayConfig['systems'];
+    peers?: Record<string, string>;
+  };
+  const ids = new Set<string>();
+  c.systems.forEach((s, i) => {
+    if (ids.has(s.id)) throw new GatewayConfigError(`/systems/${i}/id`, `duplicate ${s.id}`);
+    ids.add(s.id);
+  });
+  return {
+    department: c.department,
+    suite: c.suite ?? GATEWAY_DEFAULTS.suite,
+    keys: {
+      signingKeyFile: resolve(baseDir, c.keys.signingKeyFile),
+      encryptionKeyFile: resolve(baseDir, c.keys.encryptionKeyFile),
+    },
+    nats: { ...c.nats, replicas: c.nats.replicas ?? GATEWAY_DEFAULTS.nats.replicas },
+    ledger: c.ledger,
+    dataSource: { ...c.dataSource, demo: c.dataSource.demo ?? false },
+    payloads: { ...GATEWAY_DEFAULTS.payloads, ...c.payloads },
+    http: { ...GATEWAY_DEFAULTS.http, ...c.http },
+    systems: c.systems,
+    peers: c.peers ?? {},
+  };
+}
+
+export function loadGatewayConfig(path: string): GatewayConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new GatewayConfigError(path, (e as Error).message);
+  }
+  return parseGatewayConfig(raw, dirname(resolve(path)));
+}

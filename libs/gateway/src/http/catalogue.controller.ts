@@ -1,0 +1,56 @@
+// The department's catalogue: what it holds and publishes (catalogue.publish entries).
+import { Body, Controller, Get, Inject, Post, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { LedgerReceipt } from '@govx/bus';
+import type { CatalogueEntry } from '../catalogue/catalogue-entry.js';
+import type { GatewayRuntime } from '../gateway/gateway-runtime.js';
+import { GatewayError } from '../gateway/gateway.error.js';
+import { GATEWAY_RUNTIME } from './gateway.token.js';
+import { PUBLIC_ROUTE } from './system-auth.guard.js';
+
+@ApiTags('catalogue')
+@ApiBearerAuth()
+@Controller()
+export class CatalogueController {
+  constructor(@Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime) {}
+
+  @Get('catalogue')
+  @ApiOperation({
+    summary: 'Every catalogue entry on the ledger (all departments), newest version of each',
+  })
+  catalogue(): { entries: unknown[] } {
+    const index = this.runtime.gateway.index;
+    return {
+      entries: [...index.catalogue.values()].map((versions) => {
+        const p = versions[versions.length - 1]!;
+        return { ref: p.ref, actor: p.actor, time: p.time, ...p.body };
+      }),
+    };
+  }
+
+  @Post('catalogue')
+  @ApiOperation({
+    summary: "Publish or update one of this department's catalogue entries (a new version)",
+  })
+  @ApiBody({
+    schema: { type: 'object', description: 'CatalogueEntry (docs/department-gateway.md)' },
+  })
+  async publish(@Body() body: CatalogueEntry): Promise<{ receipts: LedgerReceipt[] }> {
+    if (typeof body !== 'object' || body === null || !Array.isArray(body.fields)) {
+      throw new GatewayError('malformed', 'expected a catalogue entry', null);
+    }
+    return { receipts: await this.runtime.gateway.publishCatalogue([body]) };
+  }
+
+  @Get('health')
+  @SetMetadata(PUBLIC_ROUTE, true)
+  health(): { department: string; lastSeq: number; ok: boolean; error: string | null } {
+    const g = this.runtime.gateway;
+    return {
+      department: g.department,
+      lastSeq: g.index.lastSeq,
+      ok: g.error === null,
+      error: g.error?.message ?? null,
+    };
+  }
+}
