@@ -35,6 +35,12 @@ const keys = {
     roles: ['department-system'],
     department: 'natural-resources',
   },
+  police: {
+    actor: 'dept/public-security/gateway',
+    key: intl.generateSigningKey(),
+    roles: ['department-system'],
+    department: 'public-security',
+  },
   li: {
     actor: 'dept/taxation/officer/li',
     key: intl.generateSigningKey(),
@@ -173,10 +179,16 @@ class Story {
 
 const ref = (e: Entry) => ({ seq: e.seq, leaf: e.leafHashHex });
 
-function request(s: Story, id: string, purpose: string, fields = ['taxpayerId', 'cleared']): Entry {
-  return s.add('land', 'request', {
+function request(
+  s: Story,
+  id: string,
+  purpose: string,
+  fields = ['taxpayerId', 'cleared'],
+  { by = 'land' as Who, provider = 'taxation', timeLimit = '2026-12-31' } = {},
+): Entry {
+  return s.add(by, 'request', {
     requestId: id,
-    provider: 'taxation',
+    provider,
     datasetId: 'tax-clearance',
     datasetVersion: 2,
     fields,
@@ -185,7 +197,7 @@ function request(s: Story, id: string, purpose: string, fields = ['taxpayerId', 
     scenario: 'registration of a transfer',
     scope: 'one person',
     method: 'api',
-    timeLimit: '2026-12-31',
+    timeLimit,
     duty: 'real-estate registration',
     subjectCommitment: HEX,
     subjectSealed: 'beef',
@@ -354,5 +366,73 @@ describe('business rules', () => {
     });
     const v = await s.audit();
     expect(v.firstBad).toMatchObject({ seq: late.seq, reason: 'unknown-key' });
+  });
+
+  it('count per department what the regulation forbids, for the report', async () => {
+    const s = opening();
+    // A later catalogue version adds a condition.
+    s.add('tax', 'catalogue.publish', {
+      ...taxClearance,
+      version: 3,
+      sharing: { ...taxClearance.sharing, conditions: ['registration only', 'no copies'] },
+    } as unknown as Record<string, unknown>);
+    // An answer past its deadline.
+    const late = request(s, 'r-1', 'land registration');
+    s.add('engine', 'deadline.breach', {
+      request: ref(late),
+      deadline: '2026-11-24T00:00:00.000Z',
+      kind: 'answer',
+      escalation: 'notice',
+    });
+    // A delivery whose time limit passed: used after it, never destroyed.
+    const expired = request(s, 'r-2', 'land registration', ['taxpayerId', 'cleared'], {
+      timeLimit: '2026-11-24',
+    });
+    const t = transfer(s, expired, engineApproval(s, expired));
+    s.add('land', 'use', { transfer: ref(t), purpose: 'land registration' });
+    // An onward transfer: natural resources passes taxation's data to public security.
+    const onward = request(s, 'r-3', 'land registration', ['cleared'], {
+      by: 'police',
+      provider: 'natural-resources',
+    });
+    const approval = s.add('zhao', 'decision.approve', {
+      request: ref(onward),
+      fields: ['cleared'],
+      expires: '2026-12-31T00:00:00.000Z',
+      final: true,
+    });
+    s.add('land', 'transfer', {
+      request: ref(onward),
+      approval: ref(approval),
+      requestId: 'r-3',
+      to: 'public-security',
+      ciphertextHash: HEX,
+      size: 64,
+      commitment: HEX,
+      payloadId: 'p-onward',
+      expires: '2027-01-31T00:00:00.000Z',
+    });
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(v.violations).toEqual([]);
+    expect(v.stats?.compliance).toEqual({
+      taxation: {
+        answersPastDeadline: 1,
+        refusalsWithoutReasons: 0,
+        conditionsAddedAfterPublication: 1,
+        usesPastTimeLimit: 0,
+        deliveriesWithoutDestruction: 0,
+        onwardTransfersWithoutConsent: 0,
+      },
+      'natural-resources': {
+        answersPastDeadline: 0,
+        refusalsWithoutReasons: 0,
+        conditionsAddedAfterPublication: 0,
+        usesPastTimeLimit: 1,
+        deliveriesWithoutDestruction: 1,
+        onwardTransfersWithoutConsent: 1,
+      },
+    });
+    expect(v.stats?.decisionTimes.reduce((n, b) => n + b.count, 0)).toBe(2);
   });
 });
