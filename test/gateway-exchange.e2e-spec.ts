@@ -110,6 +110,34 @@ describe('department gateways: the exchange', () => {
       ...more,
     });
 
+  let peerKeys: Record<string, string> = {};
+  /** A gateway for DEPTS[i], started (a fresh index: it replays the log). */
+  const build = async (i: number): Promise<Gateway> => {
+    const d = DEPTS[i]!;
+    const dept = demoDepartment(d.id);
+    const source = PgTableSource.connect(
+      `${POSTGRES}/${DATA_DB}`,
+      d.id === 'natural-resources' ? [] : demoBindings(dept),
+    );
+    sources.push(source);
+    const gnc = await connectBus({ servers: nats.urls, name: `gateway-${d.id}` });
+    connections.push(gnc);
+    const g = new Gateway({
+      department: d.id,
+      suite: getSuite(d.suite),
+      keys: keys[i]!,
+      ledger: new LedgerClient(gnc),
+      store: await PayloadStore.open(gnc, { replicas: 3, suite: getSuite(d.suite) }),
+      dataSource: source,
+      catalogue: dept.catalogue,
+      tipAtStart: () => http.durableSize(),
+      peerKeys,
+      clock: () => now,
+    });
+    await g.start();
+    return g;
+  };
+
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'govx-gateway-x-'));
     world = generateDemoWorld();
@@ -134,33 +162,10 @@ describe('department gateways: the exchange', () => {
     nc = await connectBus({ servers: nats.urls, name: 'gateway-exchange-e2e' });
     client = new LedgerClient(nc);
     http = new LedgerHttp(ledger.nodes[0]!.url);
-    const peerKeys = Object.fromEntries(
+    peerKeys = Object.fromEntries(
       DEPTS.map((d, i) => [d.id, keys[i]!.encryption.publicKey.toPem()]),
     );
-    for (const [i, d] of DEPTS.entries()) {
-      const dept = demoDepartment(d.id);
-      const source = PgTableSource.connect(
-        `${POSTGRES}/${DATA_DB}`,
-        d.id === 'natural-resources' ? [] : demoBindings(dept),
-      );
-      sources.push(source);
-      const gnc = await connectBus({ servers: nats.urls, name: `gateway-${d.id}` });
-      connections.push(gnc);
-      const g = new Gateway({
-        department: d.id,
-        suite: getSuite(d.suite),
-        keys: keys[i]!,
-        ledger: new LedgerClient(gnc),
-        store: await PayloadStore.open(gnc, { replicas: 3, suite: getSuite(d.suite) }),
-        dataSource: source,
-        catalogue: dept.catalogue,
-        tipAtStart: () => http.durableSize(),
-        peerKeys,
-        clock: () => now,
-      });
-      await g.start();
-      gateways.push(g);
-    }
+    for (const i of DEPTS.keys()) gateways.push(await build(i));
     await tx().publishCatalogue();
     await ps().publishCatalogue();
     await waitFor('the catalogue at the requester', async () => nr().index.catalogue.size >= 6);
@@ -361,6 +366,35 @@ describe('department gateways: the exchange', () => {
     }
     await waitFor('the erasure', async () => nr().request(requestId).erased);
     await expect(nr().delivery(requestId)).rejects.toMatchObject({ code: 'payload-erased' });
+  });
+
+  it('a restarted provider replays without repeating work and answers what it missed, once', async () => {
+    await tx().stop();
+    const person = owner();
+    const { requestId, receipt } = await request(
+      nr(),
+      'taxation',
+      'tx.tax-clearance',
+      ['taxOffice'],
+      person.idNumber,
+    );
+    await approve({ seq: receipt.seq, leaf: receipt.leafHash }, ['taxOffice']);
+    const answeredBefore = [...nr().index.exchanges.values()].filter((x) => x.transfer).length;
+    gateways[1] = await build(1);
+    await tx().caughtUp();
+    await waitFor('the receipt', async () => nr().request(requestId).state === 'received');
+    const all = [...nr().index.exchanges.values()];
+    expect(all.filter((x) => x.transfer).length).toBe(answeredBefore + 1);
+    // Nothing answered twice, and no refusal from the replay.
+    const res = await fetch(
+      `${ledger.nodes[0]!.url}/entries?type=transfer&actor=dept/taxation/gateway&limit=1000`,
+    );
+    const transfers = (
+      (await res.json()) as { entries: { entry: { body: { approval: { seq: number } } } }[] }
+    ).entries;
+    const approvals = transfers.map((t) => t.entry.body.approval.seq);
+    expect(new Set(approvals).size).toBe(approvals.length);
+    expect(tx().request(requestId).rejections).toEqual([]);
   });
 
   describe('refusals: an error to the caller and a rejection entry', () => {
