@@ -390,6 +390,55 @@ describe('governance (e2e)', () => {
     expect([revoke.status, revoke.json.request.state]).toEqual([201, 'revoked']);
   });
 
+  it("takes a correction answer (§22) from the provider's officer only, once", async () => {
+    const c = await ledgerClient.submit(
+      sign('landOffice', 'correction.request', {
+        correctionId: 'flow-c-1',
+        provider: 'taxation',
+        datasetId: 'tax-clearance',
+        fields: ['cleared'],
+        issue: 'the record says uncleared; a clearance certificate was issued',
+      }),
+    );
+    await governance.service.waitForSeq(c.seq);
+    const correction = { seq: c.seq, leaf: c.leafHash };
+    const answer = (who: Who): Promise<{ status: number; json: Json }> =>
+      http(
+        'POST',
+        '/governance/actions',
+        {
+          submission: sign(who, 'correction.answer', {
+            correction,
+            outcome: 'corrected',
+            note: 'corrected at source',
+          }),
+        },
+        who,
+      );
+    const byRequester = await answer('bob');
+    expect([byRequester.status, byRequester.json.code, byRequester.json.field]).toEqual([
+      403,
+      'not-allowed',
+      'actor',
+    ]);
+    const ok = await answer('alice');
+    expect(ok.status).toBe(201);
+    const again = await answer('alice');
+    expect([again.status, again.json.code, again.json.field]).toEqual([
+      409,
+      'not-pending',
+      'body.correction',
+    ]);
+    const [row] = await governance.service.db.query(
+      `SELECT state, deadline, answer_seq FROM governance_corrections WHERE correction_id = 'flow-c-1'`,
+    );
+    expect([row.state, row.deadline, Number(row.answer_seq)]).toEqual([
+      'answered',
+      null,
+      ok.json.receipt.seq,
+    ]);
+  });
+
   it('answers hostile actions with a 4xx naming the field, never a 500 (fuzz)', async () => {
     const statuses = new Set<number>();
     const valid = sign('alice', 'decision.deny', {

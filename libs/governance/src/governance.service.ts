@@ -55,6 +55,25 @@ export const SUBMITTABLE_TYPES: readonly string[] = [
   T.CorrectionAnswer,
 ];
 
+/** Entries that never start, end or escalate a timed duty: no need to re-arm the timer. */
+const TIMELESS_TYPES: ReadonlySet<string> = new Set([
+  T.CataloguePublish,
+  T.CatalogueRetire,
+  T.PolicyPublish,
+  T.PolicyRetire,
+  T.Request,
+  'rejection',
+  'receipt',
+  'use',
+  'destruction',
+  'consent',
+  'verification',
+  'payload.erase',
+  'key.register',
+  'key.rotate',
+  'key.revoke',
+]);
+
 export interface GovernanceStartOptions {
   /** The wall clock of the duty timer; tests inject a ManualClock. Default the system's. */
   readonly clock?: Clock;
@@ -185,7 +204,7 @@ export class GovernanceService {
     this.lastSeq = e.seq;
     for (const w of this.waiters) w();
     this.kickOutbox();
-    this.rearm();
+    if (!TIMELESS_TYPES.has(e.entry.type)) this.rearm();
   }
 
   /** Re-arms the duty timer for the next due instant (an entry may have moved it). */
@@ -375,10 +394,13 @@ export class GovernanceService {
     error: GovernanceActionError | PolicyError | LedgerRejectedError,
     caller: Caller,
   ): Promise<void> {
-    const s = (input ?? {}) as { type?: unknown; body?: { request?: unknown; approval?: unknown } };
+    const s = (input ?? {}) as {
+      type?: unknown;
+      body?: { request?: unknown; approval?: unknown; correction?: unknown };
+    };
     const type =
       typeof s.type === 'string' && /^[a-z][a-z0-9.-]{0,63}$/.test(s.type) ? s.type : 'unknown';
-    const ref = s.body?.request ?? s.body?.approval;
+    const ref = s.body?.request ?? s.body?.approval ?? s.body?.correction;
     const code =
       error instanceof PolicyError
         ? 'invalid-policy'
