@@ -435,4 +435,19 @@ describe('business rules', () => {
     });
     expect(v.stats?.decisionTimes.reduce((n, b) => n + b.count, 0)).toBe(2);
   });
+
+  it('report an entry by an actor its type does not allow', async () => {
+    const s = opening();
+    const req = request(s, 'r-1', 'land registration');
+    const approval = engineApproval(s, req);
+    const t = s.add('li', 'receipt', {
+      transfer: ref(transfer(s, req, approval)),
+      ciphertextHash: HEX,
+    });
+    const v = await s.audit();
+    expect(rules(v)).toEqual([
+      [t.seq, 'entry.submitter'],
+      [t.seq, 'receipt.mismatch'],
+    ]);
+  });
 });

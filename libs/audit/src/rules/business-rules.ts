@@ -44,6 +44,8 @@ export const Rule = {
   ReceiptMismatch: 'receipt.mismatch',
   /** A body that its type's schema (libs/contracts) refuses, e.g. a member beyond it. */
   Schema: 'entry.schema',
+  /** An actor that may not submit entries of this type (the type's `submitters`). */
+  Submitter: 'entry.submitter',
 } as const;
 export type Rule = (typeof Rule)[keyof typeof Rule];
 
@@ -73,6 +75,17 @@ export class BusinessRules {
   private readonly signoffs = new Map<number, string[]>();
   private readonly transfers = new Map<number, Known<TransferBody>>();
   readonly stats = new AuditStats();
+
+  private readonly submitters = new Map<string, readonly RegExp[]>();
+
+  private submitterAllowed(type: string, patterns: readonly string[], actor: string): boolean {
+    let compiled = this.submitters.get(type);
+    if (!compiled) {
+      compiled = patterns.map((p) => new RegExp(p, 'u'));
+      this.submitters.set(type, compiled);
+    }
+    return compiled.some((re) => re.test(actor));
+  }
 
   /** Whether check() reads the body of entries of `type` (else skip() says the same). */
   reads(type: string): boolean {
@@ -104,7 +117,10 @@ export class BusinessRules {
       body: b,
     });
     this.stats.entry(f.type, f.time);
-    if (entryType(f.type)) {
+    const definition = entryType(f.type);
+    if (definition) {
+      if (!this.submitterAllowed(f.type, definition.submitters, f.actor))
+        flag(Rule.Submitter, `${f.actor} may not submit ${f.type}`);
       try {
         validateEntryBody(f.type, body);
       } catch (e) {
