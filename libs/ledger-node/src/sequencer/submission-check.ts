@@ -7,10 +7,10 @@ import {
   KeyRuleError,
   KeyStatus,
   MalformedEntryError,
-  verifySubmissionSignature,
   type KeyRegistry,
   type Submission,
 } from '@govx/ledger-core';
+import { verifySignature } from '../node/signature-check.js';
 import { SubmissionError, SubmissionErrorCode } from './submission-error.js';
 
 /** A JSON pointer (`/body/fields/2`) in the field style of MalformedEntryError (`body.fields[2]`). */
@@ -124,7 +124,7 @@ export function checkSubmission(
   }
   assertKeyCounts(registry, json, tip);
   const key = registry.record(json.keyId)!.key as SigningPublicKey;
-  if (!verifySubmissionSignature(json, key)) {
+  if (!verifySignature(json, key)) {
     throw new SubmissionError(SubmissionErrorCode.BadSignature, 'signature does not verify', 'sig');
   }
   if (entryType(json.type)) {
