@@ -50,7 +50,8 @@ interface Pending {
   readonly submission: Submission;
   readonly key: string;
   readonly msgId: string;
-  readonly signed: string;
+  /** The signed message as text, computed on first use (only a same-key resubmission needs it). */
+  signed(): string;
   readonly started: number;
   readonly promise: Promise<Receipt>;
   resolve(receipt: Receipt): void;
@@ -105,12 +106,12 @@ export class Sequencer {
         'this ledger node halted after an alarm',
       );
     const key = `${submission.actor}\n${submission.idem}`;
-    const signed = Buffer.from(signedMessage(submission)).toString('utf8');
     const queued = this.byKey.get(key);
     if (queued) {
-      if (queued.signed !== signed) throw this.conflict(submission);
+      if (queued.signed() !== signedText(submission)) throw this.conflict(submission);
       return queued.promise;
     }
+    let signed: string | undefined;
     let resolve!: (r: Receipt) => void;
     let reject!: (e: Error) => void;
     const promise = new Promise<Receipt>((res, rej) => {
@@ -121,7 +122,7 @@ export class Sequencer {
       submission,
       key,
       msgId: submissionMsgId(submission.actor, submission.idem),
-      signed,
+      signed: () => (signed ??= signedText(submission)),
       started: performance.now(),
       promise,
       resolve,
@@ -224,8 +225,7 @@ export class Sequencer {
       const existing = byKey.get(p.key);
       if (!existing) return true;
       const first = decodeEntry(existing.bytes, this.options.hasher);
-      if (Buffer.from(signedMessage(first.fields)).toString('utf8') !== p.signed)
-        p.reject(this.conflict(p.submission));
+      if (signedText(first.fields) !== p.signed()) p.reject(this.conflict(p.submission));
       else {
         void this.durable(existing.seq).then(
           () =>
@@ -416,6 +416,11 @@ export class Sequencer {
       duplicate,
     };
   }
+}
+
+/** What a submission's signature covers, as text: equal for the same submission. */
+function signedText(s: Submission | EntryFields): string {
+  return Buffer.from(signedMessage(s)).toString('utf8');
 }
 
 function delay(ms: number): Promise<void> {
