@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditInputError, type AuditTrust } from '@govx/audit';
+import { getSuite } from '@govx/crypto';
+import { verifierKeyString } from '@govx/ledger-core';
 import pg from 'pg';
 import { verifySource } from '../apps/cli/src/audit/audit-verify.js';
 import { loadTrust } from '../apps/cli/src/audit/trust-file.js';
@@ -213,6 +215,25 @@ describe('govx audit against a ledger cluster', () => {
         firstBad: { seq: 0, reason: 'unknown-key' },
       });
     }
+    // The database of another log: its checkpoints name another origin and other nodes.
+    const stranger = getSuite('intl').generateSigningKey();
+    const otherNodes = join(h.dir, 'other-nodes-trust.json');
+    await writeFile(
+      otherNodes,
+      JSON.stringify({
+        origin: 'govx.other/ledger',
+        quorum: 1,
+        cosigners: [
+          { operator: 'x', vkey: verifierKeyString('ledger-9.other', stranger.publicKey) },
+        ],
+        keys: (JSON.parse(await readFile(trustFile, 'utf8')) as { keys: unknown[] }).keys,
+      }),
+    );
+    const otherDb = await govx('audit', 'verify', '--trust', otherNodes, '--source', dbUrl);
+    expect(otherDb.code).toBe(2);
+    expect(otherDb.stderr).toMatch(
+      /ledger_checkpoints size=\d+: another log: its checkpoints are for govx\.local\/ledger/,
+    );
     const otherLog = await govx('audit', 'verify', '--trust', other, '--source', file);
     expect(otherLog.code).toBe(2);
     expect(otherLog.stderr).toMatch(
