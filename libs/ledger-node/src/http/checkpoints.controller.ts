@@ -5,6 +5,7 @@ import { verifierKeyString } from '@govx/ledger-core';
 import type { StoredCheckpoint } from '@govx/persistence';
 import type { LedgerNode } from '../node/ledger-node.js';
 import { LEDGER_NODE } from './ledger-node.token.js';
+import { PublicRead } from './cors.js';
 import { intParam } from './params.js';
 
 export interface CheckpointView {
@@ -26,6 +27,7 @@ export class CheckpointsController {
   constructor(@Inject(LEDGER_NODE) private readonly node: LedgerNode) {}
 
   @Get('checkpoints/latest')
+  @PublicRead()
   async latest(): Promise<CheckpointView> {
     const c = await this.node.store.latestCheckpoint({ final: true });
     if (!c) throw new NotFoundException({ code: 'not-found', message: 'no final checkpoint yet' });
@@ -33,6 +35,7 @@ export class CheckpointsController {
   }
 
   @Get('checkpoints/:size')
+  @PublicRead()
   async at(@Param('size') sizeText: string): Promise<CheckpointView> {
     const size = intParam('size', sizeText, { min: 1 });
     const c = await this.node.store.checkpointAt(size);
@@ -47,6 +50,7 @@ export class CheckpointsController {
 
   /** The verifier keys of every node, in the C2SP form (`name+hash+base64`), one per line. */
   @Get('keys')
+  @PublicRead()
   @Header('Content-Type', 'text/plain; charset=utf-8')
   keys(): string {
     return (

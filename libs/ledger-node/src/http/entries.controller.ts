@@ -4,6 +4,7 @@ import { toHex } from '@govx/crypto';
 import type { StoredEntry } from '@govx/persistence';
 import type { LedgerNode } from '../node/ledger-node.js';
 import { LEDGER_NODE } from './ledger-node.token.js';
+import { PublicRead } from './cors.js';
 import { intParam, timeParam } from './params.js';
 
 export interface EntryView {
@@ -27,6 +28,7 @@ export class EntriesController {
   constructor(@Inject(LEDGER_NODE) private readonly node: LedgerNode) {}
 
   @Get()
+  @PublicRead()
   @ApiQuery({ name: 'from', required: false, description: 'first seq of a range' })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
   @ApiQuery({ name: 'type', required: false })
@@ -61,6 +63,7 @@ export class EntriesController {
   }
 
   @Get(':seq')
+  @PublicRead()
   async one(@Param('seq') seqText: string): Promise<EntryView> {
     const seq = intParam('seq', seqText);
     const entry = await this.node.store.getEntry(seq);

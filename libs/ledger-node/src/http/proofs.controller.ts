@@ -8,6 +8,7 @@ import {
 } from '@govx/ledger-core';
 import type { LedgerNode } from '../node/ledger-node.js';
 import { LEDGER_NODE } from './ledger-node.token.js';
+import { PublicRead } from './cors.js';
 import { intParam } from './params.js';
 
 /** Proofs in the JSON form `govx proof verify` reads, from stored tree nodes: O(log n) reads. */
@@ -24,6 +25,7 @@ export class ProofsController {
   }
 
   @Get('inclusion/:seq')
+  @PublicRead()
   @ApiQuery({
     name: 'treeSize',
     required: false,
@@ -51,6 +53,7 @@ export class ProofsController {
   }
 
   @Get('consistency')
+  @PublicRead()
   @ApiQuery({ name: 'size1' })
   @ApiQuery({ name: 'size2', required: false, description: 'default: the latest final checkpoint' })
   async consistency(
