@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { printAppendBench, runAppendBench } from '../bench/append.bench.js';
 import { printCoreBench, runCoreBench } from '../bench/core.bench.js';
 import { runCryptoBench } from '../bench/crypto.bench.js';
+import { printExchangeBench, runExchangeBench } from '../bench/exchange.bench.js';
 import { runPolicyBench } from '../bench/policy.bench.js';
 import { formatRate } from '../bench/measure.js';
 import { printVerifyBench, runVerifyBench } from '../bench/verify.bench.js';
@@ -127,6 +128,35 @@ export function registerBenchCommands(program: Command): void {
         });
         if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else printAppendBench(result, (line) => void process.stdout.write(`${line}\n`));
+      },
+    );
+  bench
+    .command('exchange')
+    .description(
+      'complete auto-approved exchanges/s through gateways and the ledger, against plain NATS request/reply and the crypto ceiling',
+    )
+    .option('--exchanges <n>', 'exchanges in the throughput run', positiveInt, 2_000)
+    .option('--concurrency <n>', 'exchanges in flight', positiveInt, 64)
+    .option('--rate <n>', 'exchanges/s of the open-loop latency run', positiveInt, 200)
+    .option('--rate-seconds <n>', 'seconds of the open-loop latency run', positiveInt, 10)
+    .option('--postgres <url>', 'PostgreSQL server', 'postgres://postgres@127.0.0.1:5432')
+    .option('--json', 'print the figures as JSON')
+    .action(
+      async (options: {
+        exchanges: number;
+        concurrency: number;
+        rate: number;
+        rateSeconds: number;
+        postgres: string;
+        json?: boolean;
+      }) => {
+        const result = await runExchangeBench({
+          ...options,
+          postgresUrl: options.postgres,
+          log: (line) => void process.stderr.write(`${line}\n`),
+        });
+        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else printExchangeBench(result, (line) => void process.stdout.write(`${line}\n`));
       },
     );
 }

@@ -63,6 +63,8 @@ export interface GatewayDeps {
   /** Encryption keys of other departments not (yet) registered on the ledger. */
   readonly peerKeys?: Readonly<Record<string, string>>;
   readonly clock?: () => Date;
+  /** Transfers and receipts under way at once; default 32. */
+  readonly maxInFlight?: number;
   readonly log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -110,6 +112,12 @@ function suiteFor(key: EncryptionPublicKey): CryptoSuite {
   return getSuite(key.algorithm === 'sm2' ? 'sm' : 'intl');
 }
 
+interface Work {
+  readonly key: string;
+  run(): Promise<void>;
+}
+
+const DEFAULT_MAX_IN_FLIGHT = 32;
 const DEFAULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const APPROVERS = (provider: string): RegExp =>
   new RegExp(`^(gov/policy-engine|dept/${provider}/officer/[a-z0-9._-]+)$`);
@@ -120,7 +128,10 @@ export class Gateway {
   private follower: LedgerConsumer | null = null;
   private replayUntil = 0;
   /** Work found while replaying, run once caught up (keyed by requestId). */
-  private readonly deferred = new Map<string, () => Promise<void>>();
+  private readonly deferred = new Map<string, Work>();
+  private readonly inflight = new Map<string, Promise<void>>();
+  /** Work done whose answer the follower may not have read yet: never done twice. */
+  private readonly done = new Set<string>();
   private readonly local: ReadonlyMap<string, CatalogueEntry>;
   private readonly clock: () => Date;
   private failure: Error | null = null;
@@ -164,6 +175,7 @@ export class Gateway {
   async stop(): Promise<void> {
     await this.follower?.stop();
     this.follower = null;
+    await Promise.all(this.inflight.values());
   }
 
   // ---- following -----------------------------------------------------------------------
@@ -172,31 +184,52 @@ export class Gateway {
     const x = this.index.apply(e.seq, e.leafHash, e.entry);
     const replaying = e.seq < this.replayUntil - 1;
     if (x) {
-      const work = this.workFor(x, e.entry.type);
+      const work = this.workFor(x);
       if (work) {
         if (replaying) this.deferred.set(x.request.body.requestId, work);
-        else await work();
+        else await this.dispatch(work);
       } else if (replaying) {
         this.deferred.delete(x.request.body.requestId);
       }
     }
     if (!replaying && this.deferred.size > 0) {
-      const pending = [...this.deferred.entries()];
+      const pending = [...this.deferred.keys()];
       this.deferred.clear();
-      for (const [requestId, work] of pending) {
+      for (const requestId of pending) {
         const again = this.index.exchanges.get(requestId);
-        if (again && this.workFor(again, 'replay')) await work();
+        const work = again ? this.workFor(again) : null;
+        if (work) await this.dispatch(work);
       }
     }
   }
 
+  /**
+   * Runs a piece of work in the background, at most maxInFlight at once, each key once: the
+   * follower goes on reading while transfers and receipts wait for their quorum.
+   */
+  private async dispatch(work: Work): Promise<void> {
+    if (this.inflight.has(work.key) || this.done.has(work.key)) return;
+    while (this.inflight.size >= (this.deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)) {
+      await Promise.race(this.inflight.values());
+    }
+    const p = work
+      .run()
+      .then(
+        () => void this.done.add(work.key),
+        (e: Error) => this.deps.log?.('gateway work failed', { key: work.key, error: e.message }),
+      )
+      .finally(() => this.inflight.delete(work.key));
+    this.inflight.set(work.key, p);
+  }
+
   /** What this gateway still owes an exchange, if anything. */
-  private workFor(x: ExchangeRecord, _cause: string): (() => Promise<void>) | null {
+  private workFor(x: ExchangeRecord): Work | null {
     const me = this.deps.department;
+    const id = x.request.body.requestId;
     const answered =
       x.transfer || x.verification || x.rejections.some((r) => r.actor === this.actor);
     if (x.request.body.provider === me && x.approval && !answered && !x.denial) {
-      return () => this.answerApproval(x);
+      return { key: `${id}/answer`, run: () => this.answerApproval(x) };
     }
     if (
       x.requester === me &&
@@ -204,10 +237,10 @@ export class Gateway {
       !x.receipt &&
       !x.rejections.some((r) => r.actor === this.actor)
     ) {
-      return () => this.acceptTransfer(x);
+      return { key: `${id}/receipt`, run: () => this.acceptTransfer(x) };
     }
     if (x.request.body.provider === me && x.transfer && x.destruction && !x.erasure) {
-      return () => this.erasePayload(x, 'destruction');
+      return { key: `${id}/erase`, run: () => this.erasePayload(x, 'destruction') };
     }
     return null;
   }

@@ -1,0 +1,402 @@
+// `govx bench exchange`: complete auto-approved exchanges per second through the whole govx
+// path (request, approval, transfer of a 1 KB record, receipt: each an entry signed, verified
+// and stored by a quorum of 3 ledger nodes on 3 NATS servers; two gateways and a policy engine
+// following the log), against, in the same run, (a) the same flow with the same crypto over
+// plain NATS request/reply without a ledger, and (b) the CPU ceiling from the raw cost of the
+// crypto one exchange needs. Then the end-to-end latency of an open-loop run at a fixed rate.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
+import { getSuite, toHex, utf8, type SigningPrivateKey } from '@govx/crypto';
+import {
+  Gateway,
+  openPayload,
+  openSubject,
+  PayloadStore,
+  sealPayload,
+  sealSubject,
+  type CatalogueEntry,
+  type DataSource,
+  type Payload,
+} from '@govx/gateway';
+import { createSubmission, signedMessage } from '@govx/ledger-core';
+import pg from 'pg';
+import { LocalLedgerCluster } from '../up/ledger-cluster.js';
+import { measure, type Measurement } from './measure.js';
+
+export interface ExchangeBenchOptions {
+  readonly exchanges: number;
+  readonly concurrency: number;
+  readonly rate: number;
+  readonly rateSeconds: number;
+  readonly postgresUrl: string;
+  readonly log: (line: string) => void;
+}
+
+export interface ExchangeBenchResult {
+  readonly recordBytes: number;
+  readonly govx: Measurement;
+  readonly plain: Measurement;
+  /** Raw crypto of one exchange on one core, and the ceiling over all cores. */
+  readonly cryptoPerExchangeUs: number;
+  readonly cpuCeiling: number;
+  readonly cores: number;
+  readonly ratioToCeiling: number;
+  readonly ratioToPlain: number;
+  readonly latency: { rate: number; sent: number; completed: number; p50Ms: number; p99Ms: number };
+}
+
+const SUITE = getSuite('intl');
+const FIELDS = Array.from({ length: 16 }, (_, i) => `f${i}`);
+const RECORD = Object.fromEntries(FIELDS.map((f, i) => [f, `${i}`.padEnd(56, 'x')]));
+const DATASET: CatalogueEntry = {
+  datasetId: 'bench.record',
+  version: 1,
+  department: 'provider',
+  name: 'bench record',
+  description: 'a 1 KB record',
+  category: 'unconditional',
+  mode: 'transfer',
+  frequency: 'realtime',
+  subjectField: 'f0',
+  fields: FIELDS.map((name) => ({
+    name,
+    type: 'string',
+    grade: 'general',
+    classification: 'public',
+    description: name,
+  })),
+};
+const memorySource: DataSource = {
+  read: async (_d, _s, fields) => Object.fromEntries(fields.map((f) => [f, RECORD[f]!])),
+  close: async () => undefined,
+};
+const REQUEST = {
+  purpose: 'bench',
+  legalBasis: 'bench',
+  scenario: 'bench',
+  scope: 'bench',
+  timeLimit: '2099-12-31',
+  duty: 'bench',
+};
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** The crypto of one exchange, measured raw: 4 signatures, 4 × (1 + 3 ledger nodes) verifications, 2 seals, 2 opens, hashes. */
+function rawCrypto(n: number): Measurement {
+  const key = SUITE.generateSigningKey();
+  const enc = SUITE.generateEncryptionKey();
+  const payload: Payload = {
+    requestId: 'r',
+    datasetId: 'd',
+    record: RECORD,
+    maskingProfile: null,
+    purpose: 'p',
+    useUntil: 'u',
+  };
+  const msg = utf8('x'.repeat(700));
+  return measure('raw crypto of one exchange, one core', n, () => {
+    for (let i = 0; i < n; i++) {
+      for (let s = 0; s < 4; s++) {
+        const sig = key.sign(msg);
+        for (let v = 0; v < 4; v++) key.publicKey.verify(msg, sig);
+      }
+      const subject = sealSubject(SUITE, enc.publicKey, 'r', { subject: 's' });
+      openSubject(enc, 'r', subject);
+      const sealed = sealPayload(SUITE, enc.publicKey, payload, 'p');
+      openPayload(enc, sealed.sealed, {
+        requestId: 'r',
+        payloadId: 'p',
+        ciphertextHash: sealed.ciphertextHash,
+        commitment: sealed.commitment,
+      });
+    }
+  });
+}
+
+/** The same flow with the same crypto over plain NATS request/reply: no ledger, no store. */
+async function plainFlow(nc: NatsConnection, n: number, concurrency: number): Promise<Measurement> {
+  const requester = { sign: SUITE.generateSigningKey(), enc: SUITE.generateEncryptionKey() };
+  const provider = { sign: SUITE.generateSigningKey(), enc: SUITE.generateEncryptionKey() };
+  const engine = SUITE.generateSigningKey();
+  const signed = (key: SigningPrivateKey, type: string, body: object) =>
+    createSubmission(
+      { type, actor: 'bench/x', idem: `${type}-${Math.random()}`, body: body as never },
+      key,
+    );
+  const verify = (key: SigningPrivateKey, s: ReturnType<typeof signed>): void => {
+    if (!key.publicKey.verify(signedMessage(s), Buffer.from(s.sig, 'hex')))
+      throw new Error('bad signature');
+  };
+  const sub = nc.subscribe('bench.plain.request');
+  const receipts = nc.subscribe('bench.plain.receipt');
+  void (async () => {
+    for await (const m of sub) {
+      const req = m.json<ReturnType<typeof signed>>();
+      verify(requester.sign, req);
+      const approval = signed(engine, 'decision.approve', { fields: FIELDS });
+      verify(engine, approval);
+      const subject = openSubject(provider.enc, String(req.body['requestId']), req.body as never);
+      const record = await memorySource.read('d', subject.subject, FIELDS);
+      const sealed = sealPayload(
+        SUITE,
+        requester.enc.publicKey,
+        {
+          requestId: String(req.body['requestId']),
+          datasetId: 'd',
+          record: record!,
+          maskingProfile: null,
+          purpose: 'bench',
+          useUntil: 'u',
+        },
+        'p',
+      );
+      const transfer = signed(provider.sign, 'transfer', {
+        ciphertextHash: sealed.ciphertextHash,
+        commitment: sealed.commitment,
+      });
+      m.respond(
+        JSON.stringify({ transfer, sealed: Buffer.from(sealed.sealed).toString('base64') }),
+      );
+    }
+  })();
+  void (async () => {
+    for await (const m of receipts) {
+      verify(requester.sign, m.json());
+      m.respond('ok');
+    }
+  })();
+  const one = async (i: number): Promise<void> => {
+    const requestId = `plain-${i}`;
+    const subject = sealSubject(SUITE, provider.enc.publicKey, requestId, { subject: `s${i}` });
+    const req = signed(requester.sign, 'request', { requestId, ...subject });
+    const reply = (
+      await nc.request('bench.plain.request', JSON.stringify(req), { timeout: 30_000 })
+    ).json<{ transfer: ReturnType<typeof signed>; sealed: string }>();
+    verify(provider.sign, reply.transfer);
+    const sealed = new Uint8Array(Buffer.from(reply.sealed, 'base64'));
+    openPayload(requester.enc, sealed, {
+      requestId,
+      payloadId: 'p',
+      ciphertextHash: String(reply.transfer.body['ciphertextHash']),
+      commitment: String(reply.transfer.body['commitment']),
+    });
+    const receipt = signed(requester.sign, 'receipt', {
+      ciphertextHash: String(reply.transfer.body['ciphertextHash']),
+    });
+    await nc.request('bench.plain.receipt', JSON.stringify(receipt), { timeout: 30_000 });
+  };
+  await runConcurrent(Math.min(200, n), concurrency, one);
+  const t0 = process.hrtime.bigint();
+  await runConcurrent(n, concurrency, (i) => one(i + 1_000_000));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  sub.unsubscribe();
+  receipts.unsubscribe();
+  return {
+    name: 'plain NATS request/reply, same crypto, no ledger',
+    ops: n,
+    seconds,
+    perSecond: n / seconds,
+  };
+}
+
+async function runConcurrent(
+  n: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+export async function runExchangeBench(o: ExchangeBenchOptions): Promise<ExchangeBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'govx-bench-exchange-'));
+  const prefix = `govx_bench_exchange_${process.pid}`;
+  const keys = {
+    requester: { signing: SUITE.generateSigningKey(), encryption: SUITE.generateEncryptionKey() },
+    provider: { signing: SUITE.generateSigningKey(), encryption: SUITE.generateEncryptionKey() },
+    engine: SUITE.generateSigningKey(),
+  };
+  const nats = await NatsCluster.start({ size: 3, dir: join(dir, 'nats') });
+  let ledger: LocalLedgerCluster | null = null;
+  const connections: NatsConnection[] = [];
+  const gateways: Gateway[] = [];
+  const connect = async (name: string): Promise<NatsConnection> => {
+    const c = await connectBus({ servers: nats.urls, name });
+    connections.push(c);
+    return c;
+  };
+  try {
+    o.log('raw crypto of one exchange…');
+    const raw = rawCrypto(500);
+    const cores = availableParallelism();
+    const cryptoPerExchangeUs = (raw.seconds / raw.ops) * 1e6;
+    const cpuCeiling = (cores * 1e6) / cryptoPerExchangeUs;
+    o.log('plain NATS request/reply flow…');
+    const plain = await plainFlow(await connect('bench-plain'), o.exchanges, o.concurrency);
+    o.log('starting 3 ledger nodes…');
+    ledger = await LocalLedgerCluster.start({
+      dir: join(dir, 'ledger'),
+      natsServers: nats.urls,
+      postgresUrl: o.postgresUrl,
+      databasePrefix: prefix,
+      keys: [
+        { actor: 'dept/requester/gateway', publicKeyPem: keys.requester.signing.publicKey.toPem() },
+        { actor: 'dept/provider/gateway', publicKeyPem: keys.provider.signing.publicKey.toPem() },
+        { actor: 'gov/policy-engine', publicKeyPem: keys.engine.publicKey.toPem() },
+      ],
+    });
+    const peerKeys = {
+      requester: keys.requester.encryption.publicKey.toPem(),
+      provider: keys.provider.encryption.publicKey.toPem(),
+    };
+    for (const d of ['requester', 'provider'] as const) {
+      const c = await connect(`bench-${d}`);
+      const g = new Gateway({
+        department: d,
+        suite: SUITE,
+        keys: keys[d],
+        ledger: new LedgerClient(c),
+        store: await PayloadStore.open(c, { replicas: 3, suite: SUITE }),
+        dataSource: memorySource,
+        catalogue: d === 'provider' ? [DATASET] : [],
+        tipAtStart: async () => 0,
+        peerKeys,
+      });
+      await g.start();
+      gateways.push(g);
+    }
+    const [requester, provider] = gateways as [Gateway, Gateway];
+    await provider.publishCatalogue();
+    // The policy engine: approves every request, as an auto-approving policy would.
+    const engineClient = new LedgerClient(await connect('bench-engine'));
+    const approving = new Set<Promise<unknown>>();
+    const engine = engineClient.follow(0, async (e) => {
+      if (e.entry.type !== 'request') return;
+      while (approving.size >= 64) await Promise.race(approving);
+      const p = engineClient.submit(
+        createSubmission(
+          {
+            type: 'decision.approve',
+            actor: 'gov/policy-engine',
+            idem: `approve/${e.leafHash}`,
+            body: {
+              request: { seq: e.seq, leaf: e.leafHash },
+              fields: FIELDS,
+              final: true,
+              expires: '2099-01-01T00:00:00.000Z',
+              policy: { id: 'bench', version: 1 },
+              traceHash: toHex(SUITE.hash(utf8(e.leafHash))),
+            },
+          },
+          keys.engine,
+        ),
+      );
+      approving.add(p);
+      void p.finally(() => approving.delete(p)).catch(() => undefined);
+    });
+    while (!requester.index.catalogue.has(DATASET.datasetId))
+      await new Promise((r) => setTimeout(r, 50));
+    const done = (id: string): boolean => requester.index.exchanges.get(id)?.receipt !== undefined;
+    const exchange = async (id: string): Promise<number> => {
+      const t = process.hrtime.bigint();
+      await requester.createRequest({
+        requestId: id,
+        provider: 'provider',
+        datasetId: DATASET.datasetId,
+        fields: FIELDS,
+        subject: id,
+        ...REQUEST,
+      });
+      while (!done(id)) await new Promise((r) => setTimeout(r, 2));
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    o.log(`govx: ${o.exchanges} exchanges, ${o.concurrency} at a time…`);
+    await runConcurrent(
+      Math.min(50, o.exchanges),
+      o.concurrency,
+      async (i) => void (await exchange(`warm-${process.pid}-${i}`)),
+    );
+    const t0 = process.hrtime.bigint();
+    await runConcurrent(
+      o.exchanges,
+      o.concurrency,
+      async (i) => void (await exchange(`x-${process.pid}-${i}`)),
+    );
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const govx: Measurement = {
+      name: 'govx exchanges (4 entries each, quorum-stored)',
+      ops: o.exchanges,
+      seconds,
+      perSecond: o.exchanges / seconds,
+    };
+    o.log(`open loop at ${o.rate}/s for ${o.rateSeconds} s…`);
+    const latencies: number[] = [];
+    const pending: Promise<void>[] = [];
+    const total = o.rate * o.rateSeconds;
+    const start = Date.now();
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / o.rate;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(
+        exchange(`paced-${process.pid}-${i}`).then(
+          (ms) => void latencies.push(ms),
+          () => undefined,
+        ),
+      );
+    }
+    await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 120_000))]);
+    latencies.sort((a, b) => a - b);
+    await engine.stop();
+    return {
+      recordBytes: Buffer.byteLength(JSON.stringify(RECORD)),
+      govx,
+      plain,
+      cryptoPerExchangeUs,
+      cpuCeiling,
+      cores,
+      ratioToCeiling: govx.perSecond / cpuCeiling,
+      ratioToPlain: govx.perSecond / plain.perSecond,
+      latency: {
+        rate: o.rate,
+        sent: total,
+        completed: latencies.length,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+      },
+    };
+  } finally {
+    for (const g of gateways) await g.stop().catch(() => undefined);
+    for (const c of connections) await c.close().catch(() => undefined);
+    await ledger?.stop();
+    await nats.stop();
+    const admin = new pg.Client({ connectionString: `${o.postgresUrl}/postgres` });
+    await admin.connect();
+    for (let i = 1; i <= 3; i++)
+      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${i} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function printExchangeBench(r: ExchangeBenchResult, log: (line: string) => void): void {
+  const rate = (x: number): string => x.toFixed(1).padStart(10);
+  log(`record: ${r.recordBytes} bytes, intl suite, ${r.cores} cores`);
+  log(`  ${r.govx.name.padEnd(52)} ${rate(r.govx.perSecond)} /s`);
+  log(`  ${r.plain.name.padEnd(52)} ${rate(r.plain.perSecond)} /s`);
+  log(
+    `  ${'CPU ceiling from raw crypto'.padEnd(52)} ${rate(r.cpuCeiling)} /s  (${r.cryptoPerExchangeUs.toFixed(0)} µs of crypto per exchange)`,
+  );
+  log(`  govx / ceiling ${r.ratioToCeiling.toFixed(2)}, govx / plain ${r.ratioToPlain.toFixed(2)}`);
+  log(
+    `  open loop ${r.latency.rate}/s: ${r.latency.completed}/${r.latency.sent} completed, p50 ${r.latency.p50Ms.toFixed(1)} ms, p99 ${r.latency.p99Ms.toFixed(1)} ms`,
+  );
+}
