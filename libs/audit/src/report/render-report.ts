@@ -125,7 +125,7 @@ ${table(
 )}
 
 <h2 id="exchanges">Exchanges per department pair over time</h2>
-<div class="chart"><canvas id="chart-exchanges"></canvas></div>
+${exchanges.series.length > 0 ? '<div class="chart"><canvas id="chart-exchanges"></canvas></div>' : ''}
 ${table(
   ['provider → requester', 'transfers'],
   Object.entries(stats.exchanges)
@@ -135,10 +135,10 @@ ${table(
 
 <h2 id="decisions">Decision times</h2>
 <p>From a request to its final approval or its refusal, in ledger time.</p>
-<div class="chart"><canvas id="chart-decisions"></canvas></div>
+${stats.decisionTimes.some((b) => b.count > 0) ? '<div class="chart"><canvas id="chart-decisions"></canvas></div>' : '<p class="none">no decisions</p>'}
 
 <h2 id="denials">Denials and rejections</h2>
-<div class="chart"><canvas id="chart-denials"></canvas></div>
+${sum(stats.denials) + sum(stats.rejections) > 0 ? '<div class="chart"><canvas id="chart-denials"></canvas></div>' : ''}
 ${table(
   ['provider', 'denials'],
   Object.entries(stats.denials)
@@ -173,17 +173,21 @@ ${table(['department', ...COMPLIANCE_COLUMNS.map(([, label]) => label)], complia
 (function () {
   var d = JSON.parse(document.getElementById('report-data').textContent);
   if (typeof Chart === 'undefined') return;
-  function bar(id, labels, data, label) {
-    new Chart(document.getElementById(id), { type: 'bar', data: { labels: labels, datasets: [{ label: label, data: data }] }, options: { animation: false } });
+  function chart(id, config) {
+    var canvas = document.getElementById(id);
+    if (canvas) new Chart(canvas, config);
   }
-  new Chart(document.getElementById('chart-exchanges'), {
-    type: 'line',
+  function bar(id, labels, data, label) {
+    chart(id, { type: 'bar', data: { labels: labels, datasets: [{ label: label, data: data }] }, options: { animation: false } });
+  }
+  chart('chart-exchanges', {
+    type: 'bar',
     data: { labels: d.exchanges.days, datasets: d.exchanges.series },
-    options: { animation: false, scales: { y: { beginAtZero: true } } }
+    options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } }
   });
   bar('chart-decisions', d.decisionTimes.map(function (b) { return b.label; }), d.decisionTimes.map(function (b) { return b.count; }), 'decisions');
   var denials = Object.keys(d.denials).sort(), codes = Object.keys(d.rejections).sort();
-  new Chart(document.getElementById('chart-denials'), {
+  chart('chart-denials', {
     type: 'bar',
     data: {
       labels: denials.map(function (p) { return 'denied by ' + p; }).concat(codes.map(function (c) { return 'rejected: ' + c; })),
