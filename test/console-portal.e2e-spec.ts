@@ -220,6 +220,23 @@ describe('console (e2e, Chromium)', () => {
     expect(stats.status).toBe(200);
   });
 
+  it('serves only the console files, with a content security policy; who-am-I needs a session', async () => {
+    const main = await fetch(`${governance.url}/console/js/main.js`);
+    expect(main.status).toBe(200);
+    expect(main.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(main.headers.get('content-security-policy')).toContain("script-src 'self'");
+    for (const path of [
+      '/console/..%2F..%2Fpackage.json',
+      '/console/js/..%2Fweb%2Fmain.ts',
+      '/console/js/index.html',
+      '/console/tsconfig.json',
+      '/console/js/main.d.ts',
+      '/console/.tsbuildinfo',
+    ])
+      expect([path, (await fetch(`${governance.url}${path}`)).status]).toEqual([path, 404]);
+    expect((await fetch(`${governance.url}/console/api/me`)).status).toBe(401);
+  });
+
   it('checks a receipt in the browser: a real entry verifies, a forged leaf hash does not', async () => {
     await waitFor('a cosigned checkpoint', () => checkpointCovers(published.seq));
     await page.goto(consoleUrl('portal'));
