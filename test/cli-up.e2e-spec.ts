@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectBus, LedgerClient } from '@govx/bus';
 import { importSigningPrivateKey } from '@govx/crypto';
 import { createSubmission } from '@govx/ledger-core';
+import { connect } from '@nats-io/transport-node';
 
 const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
 const BASE = 20_000 + Math.floor(Math.random() * 200) * 100;
@@ -34,7 +35,7 @@ function govxUp(extra: string[] = []): Running {
   return { child, output: () => out, exited };
 }
 
-async function until(what: string, check: () => boolean, ms = 120_000): Promise<void> {
+async function until(what: string, check: () => boolean, ms = 240_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -59,6 +60,7 @@ afterAll(async () => {
 
 describe('govx up', () => {
   let leaf = '';
+  let seq = -1;
 
   it('starts the platform, prints its URLs, takes an entry, and stops on Ctrl-C', async () => {
     const up = govxUp();
@@ -69,18 +71,48 @@ describe('govx up', () => {
       expect(out).toContain(`ledger-${i}  http://127.0.0.1:${BASE + 80 + i}`);
     expect(out).toContain(`nats://127.0.0.1:${BASE + 222}`);
 
-    const nc = await connectBus({ servers: [`nats://127.0.0.1:${BASE + 222}`], name: 'up-test' });
-    const admin = importSigningPrivateKey(
-      await readFile(join(dir, 'keys', 'bootstrap-admin.key.pem'), 'utf8'),
+    const servers = [`nats://127.0.0.1:${BASE + 222}`];
+    // Nothing is open: an anonymous client is refused by the servers.
+    await expect(connect({ servers, reconnect: false, maxReconnectAttempts: 0 })).rejects.toThrow(
+      /Authorization Violation/,
     );
-    const receipt = await new LedgerClient(nc).submit(
+    const passwords = JSON.parse(
+      await readFile(join(dir, 'keys', 'nats-passwords.json'), 'utf8'),
+    ) as Record<string, string>;
+    const nc = await connectBus({
+      servers,
+      name: 'up-test',
+      user: 'service-platform',
+      pass: passwords['service-platform']!,
+      inboxPrefix: '_INBOX.svc.platform',
+    });
+    const ledger = new LedgerClient(nc);
+    const admin = importSigningPrivateKey(
+      await readFile(join(dir, 'keys', 'gov_admin_bootstrap.key.pem'), 'utf8'),
+    );
+    // govx up registered every actor's key with the bootstrap admin's key.register entries.
+    const registered = await (
+      await fetch(`http://127.0.0.1:${BASE + 81}/entries?type=key.register&limit=100`)
+    ).json();
+    const actors = (
+      registered as { entries: { entry: { body: { actor: string } } }[] }
+    ).entries.map((e) => e.entry.body.actor);
+    expect(actors).toEqual(
+      expect.arrayContaining([
+        'gov/policy-engine',
+        'dept/taxation/gateway',
+        'dept/taxation/officer/duty',
+      ]),
+    );
+    const receipt = await ledger.submit(
       createSubmission(
         { type: 'smoke', actor: 'gov/admin/bootstrap', idem: 'up-1', body: { hello: 'govx' } },
         admin,
       ),
     );
     await nc.close();
-    expect(receipt).toMatchObject({ seq: 0, duplicate: false });
+    expect(receipt).toMatchObject({ seq: actors.length, duplicate: false });
+    seq = receipt.seq;
     leaf = receipt.leafHash;
 
     up.child.kill('SIGINT');
@@ -88,18 +120,18 @@ describe('govx up', () => {
     expect(up.output()).toContain('govx up: stopped.');
     for (const i of [1, 2, 3])
       expect(await portOpen(`http://127.0.0.1:${BASE + 80 + i}/health`)).toBe(false);
-  }, 180_000);
+  }, 300_000);
 
   it('resumes on the same directory with the same log', async () => {
     const up = govxUp();
     await until('the table of URLs', () => up.output().includes('Ctrl-C stops everything'));
     for (const i of [1, 2, 3]) {
-      const res = await fetch(`http://127.0.0.1:${BASE + 80 + i}/entries/0`);
-      expect(await res.json()).toMatchObject({ seq: 0, leafHash: leaf });
+      const res = await fetch(`http://127.0.0.1:${BASE + 80 + i}/entries/${seq}`);
+      expect(await res.json()).toMatchObject({ seq, leafHash: leaf });
     }
     up.child.kill('SIGTERM');
     expect(await up.exited).toBe(0);
-  }, 180_000);
+  }, 300_000);
 
   it('refuses a DATABASE_URL that does not answer, with exit 2 and a message naming it', async () => {
     const child = spawn(

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSuite, importSigningPrivateKey } from '@govx/crypto';
-import { verifierKeyString } from '@govx/ledger-core';
+import { verifierKeyString, type BootstrapKey } from '@govx/ledger-core';
 import { freePort } from './free-port.js';
 import { startServiceProcess, stopServiceProcess } from './service-process.js';
 
@@ -23,7 +23,7 @@ export interface LocalLedgerOptions {
   readonly replicas?: number;
   readonly origin?: string;
   /** Entry signers the ledger accepts (until the key registry of issue #5). */
-  readonly keys: readonly { readonly actor: string; readonly publicKeyPem: string }[];
+  readonly keys: readonly BootstrapKey[];
   readonly checkpoint?: { readonly everyEntries: number; readonly everyMs: number };
   readonly operators?: readonly string[];
   /** See the ledger node's /cluster/sequencers; default 'preferred'. */
@@ -34,6 +34,8 @@ export interface LocalLedgerOptions {
   readonly inheritOutput?: boolean;
   /** HTTP port of each node; default: free ports. */
   readonly httpPorts?: readonly number[];
+  /** NATS user and password of node `id` (e.g. `ledger-1`), when the servers require them. */
+  readonly natsCredentials?: (id: string) => { readonly user: string; readonly pass: string };
 }
 
 export interface LocalLedgerNode {
@@ -87,7 +89,11 @@ export class LocalLedgerCluster {
       const config = {
         node: { id: me.id, operator: me.operator, noteName: me.noteName, keyFile },
         origin: options.origin ?? 'govx.local/ledger',
-        nats: { servers: options.natsServers, replicas: options.replicas ?? 3 },
+        nats: {
+          servers: options.natsServers,
+          replicas: options.replicas ?? 3,
+          ...options.natsCredentials?.(me.id),
+        },
         database: { url: `${options.postgresUrl}/${database}`, createDatabase: true },
         http: { host: '127.0.0.1', port },
         cluster: {

@@ -6,9 +6,16 @@
 // Started again on the same directory, it resumes: same keys, same log.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NatsCluster } from '@govx/bus';
-import { getSuite, importSigningPrivateKey, type SigningPrivateKey } from '@govx/crypto';
+import { natsAuthorizationConfig, natsUsers, type NatsUser } from '@govx/access';
+import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
 import { startDatabase, type Database } from './embedded-database.js';
+import {
+  BOOTSTRAP_ADMIN,
+  identity,
+  POLICY_ENGINE,
+  registerKeys,
+  type Identity,
+} from './identities.js';
 import { LocalLedgerCluster } from './ledger-cluster.js';
 
 export interface PlatformOptions {
@@ -23,8 +30,9 @@ export interface PlatformOptions {
 
 export const PlatformSteps = {
   Database: 'PostgreSQL',
-  Nats: 'NATS cluster (3 servers, JetStream R3)',
+  Nats: 'NATS cluster (3 servers, JetStream R3, a user per service and department)',
   Ledger: 'ledger nodes (3)',
+  Keys: 'keys registered on the ledger',
 } as const;
 export type PlatformStep = (typeof PlatformSteps)[keyof typeof PlatformSteps];
 
@@ -37,14 +45,74 @@ export interface PlatformService {
   readonly what: string;
 }
 
-/** The platform's bootstrap admin: the first key the ledger trusts (registers the others). */
-export const BOOTSTRAP_ADMIN = 'gov/admin/bootstrap';
+/** The demo departments `govx up` runs, one gateway each. */
+export const DEPARTMENTS = [
+  'public-security',
+  'natural-resources',
+  'taxation',
+  'social-security',
+] as const;
+
+const LEDGER_NODES = ['ledger-1', 'ledger-2', 'ledger-3'] as const;
+
+/** Every actor of the platform, with its key under <dir>/keys. */
+export interface PlatformIdentities {
+  readonly admin: Identity;
+  readonly engine: Identity;
+  readonly auditor: Identity;
+  readonly departments: Readonly<
+    Record<
+      string,
+      { readonly gateway: Identity; readonly office: Identity; readonly officer: Identity }
+    >
+  >;
+}
+
+function platformIdentities(keys: string): PlatformIdentities {
+  return {
+    admin: identity(keys, BOOTSTRAP_ADMIN, ['admin']),
+    engine: identity(keys, POLICY_ENGINE, ['policy-engine']),
+    auditor: identity(keys, 'gov/auditor/auditor', ['auditor']),
+    departments: Object.fromEntries(
+      DEPARTMENTS.map((d) => [
+        d,
+        {
+          gateway: identity(keys, `dept/${d}/gateway`, ['department-system'], d),
+          office: identity(keys, `dept/${d}/office`, ['office-head'], d),
+          officer: identity(keys, `dept/${d}/officer/duty`, ['officer'], d),
+        },
+      ]),
+    ),
+  };
+}
+
+/** NATS users, their passwords kept in <dir>/keys/nats-passwords.json (0600) across starts. */
+function platformNatsUsers(keys: string): NatsUser[] {
+  const file = join(keys, 'nats-passwords.json');
+  const passwords = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
+    : {};
+  const users = natsUsers({
+    ledgerNodes: [...LEDGER_NODES],
+    departments: [...DEPARTMENTS],
+    services: [{ name: 'governance' }, { name: 'platform' }],
+    auditors: ['auditor'],
+    passwords,
+  });
+  writeFileSync(file, JSON.stringify(Object.fromEntries(users.map((u) => [u.user, u.password]))), {
+    mode: 0o600,
+  });
+  return users;
+}
 
 export class Platform {
   private database: Database | null = null;
   private nats: NatsCluster | null = null;
   private ledger: LocalLedgerCluster | null = null;
+  private nc: NatsConnection | null = null;
   private stopping: Promise<void> | null = null;
+  private users: NatsUser[] = [];
+  identities: PlatformIdentities | null = null;
 
   private constructor(private readonly options: PlatformOptions) {}
 
@@ -71,7 +139,10 @@ export class Platform {
     const { dir, basePort } = this.options;
     // Traversable (the embedded PostgreSQL runs as another user); keys/ stays 0700.
     mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const admin = bootstrapKey(join(dir, 'keys'), 'bootstrap-admin');
+    const keys = join(dir, 'keys');
+    const ids = (this.identities = platformIdentities(keys));
+    this.users = platformNatsUsers(keys);
+    const nodeUser = this.natsUser('ledger-node', 'ledger-1');
     this.database = await this.step(PlatformSteps.Database, () =>
       startDatabase({
         databaseUrl: this.options.databaseUrl,
@@ -80,7 +151,13 @@ export class Platform {
       }),
     );
     this.nats = await this.step(PlatformSteps.Nats, () =>
-      NatsCluster.start({ size: 3, dir: join(dir, 'nats'), basePort: basePort + PORTS.nats }),
+      NatsCluster.start({
+        size: 3,
+        dir: join(dir, 'nats'),
+        basePort: basePort + PORTS.nats,
+        users: natsAuthorizationConfig(this.users),
+        probe: { user: nodeUser.user, pass: nodeUser.password },
+      }),
     );
     const nats = this.nats;
     const database = this.database;
@@ -90,10 +167,48 @@ export class Platform {
         natsServers: nats.urls,
         postgresUrl: database.url,
         databasePrefix: 'govx_ledger',
-        keys: [{ actor: BOOTSTRAP_ADMIN, publicKeyPem: admin.publicKey.toPem() }],
-        httpPorts: [0, 1, 2].map((i) => basePort + PORTS.ledgerHttp + i),
+        keys: [
+          {
+            actor: ids.admin.actor,
+            publicKeyPem: ids.admin.key.publicKey.toPem(),
+            roles: ['admin'],
+          },
+        ],
+        httpPorts: LEDGER_NODES.map((_, i) => basePort + PORTS.ledgerHttp + i),
+        natsCredentials: (id) => {
+          const u = this.natsUser('ledger-node', id);
+          return { user: u.user, pass: u.password };
+        },
       }),
     );
+    this.nc = await this.connect('service', 'platform');
+    const nc = this.nc;
+    await this.step(PlatformSteps.Keys, () =>
+      registerKeys(new LedgerClient(nc), this.ledgerUrls[0]!, ids.admin, [
+        ids.engine,
+        ids.auditor,
+        ...Object.values(ids.departments).flatMap((d) => [d.gateway, d.office, d.officer]),
+      ]),
+    );
+  }
+
+  /** The generated NATS user of a ledger node, department, service or auditor. */
+  natsUser(kind: NatsUser['kind'], name: string): NatsUser {
+    const user = this.users.find((u) => u.kind === kind && u.name === name);
+    if (!user) throw new Error(`no NATS user for ${kind} ${name}`);
+    return user;
+  }
+
+  /** A connection to the platform's NATS cluster as one of its users. */
+  connect(kind: NatsUser['kind'], name: string): Promise<NatsConnection> {
+    const u = this.natsUser(kind, name);
+    return connectBus({
+      servers: this.natsUrls,
+      name: `govx-${u.user}`,
+      user: u.user,
+      pass: u.password,
+      inboxPrefix: u.inboxPrefix,
+    });
   }
 
   /** What runs where, for the table `govx up` prints. */
@@ -129,21 +244,11 @@ export class Platform {
   /** Stops everything, newest first. Idempotent; safe to call while starting failed. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.nc?.close();
       await this.ledger?.stop();
       await this.nats?.stop({ keepDir: true });
       await this.database?.stop();
     })();
     return this.stopping;
   }
-}
-
-/** The key in `<dir>/<name>.key.pem`, created (0600) on the first start. */
-export function bootstrapKey(dir: string, name: string): SigningPrivateKey {
-  // Traversable (the embedded PostgreSQL runs as another user); keys/ stays 0700.
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const file = join(dir, `${name}.key.pem`);
-  if (existsSync(file)) return importSigningPrivateKey(readFileSync(file, 'utf8'));
-  const key = getSuite('intl').generateSigningKey();
-  writeFileSync(file, key.toPem(), { mode: 0o600 });
-  return key;
 }
