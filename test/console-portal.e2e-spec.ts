@@ -317,6 +317,15 @@ describe('console (e2e, Chromium)', () => {
       },
     });
     expect(await card.count()).toBe(0);
+    // The public counts: one exchange for the pair, one approval under the category default.
+    await page.goto(consoleUrl('portal'));
+    await page.locator('#exchanges').waitFor();
+    expect(await page.locator('#exchanges tbody tr').allTextContents()).toEqual([
+      ['natural-resources', 'taxation', 'tax-clearance', '1', '1', '0', '0'].join(''),
+    ]);
+    expect(await page.locator('#decisions tbody tr').allTextContents()).toEqual([
+      ['category-default', '1', 'officers', '1', '1', '0', '0'].join(''),
+    ]);
   });
 
   it('lets an auditor browse entries by type and see a checkpoint with its cosignatures verified', async () => {

@@ -37,7 +37,15 @@ interface Stats {
     denied: number;
     delivered: number;
   }[];
-  decisions: { policyId: string; policyVersion: number; decision: string; count: number }[];
+  decisions: {
+    policyId: string | null;
+    policyVersion: number | null;
+    outcome: string;
+    requests: number;
+    approved: number;
+    denied: number;
+    pending: number;
+  }[];
 }
 
 function versionRow(v: Version): HTMLElement {
@@ -181,8 +189,16 @@ export async function renderPortal(root: HTMLElement): Promise<void> {
         ),
         h('h2', {}, 'Decisions per policy'),
         table(
-          ['policy', 'version', 'decision', 'count'],
-          stats.decisions.map((d) => [d.policyId, d.policyVersion, d.decision, d.count]),
+          ['policy', 'version', 'policy outcome', 'requests', 'approved', 'denied', 'pending'],
+          stats.decisions.map((d) => [
+            d.policyId ?? '(refused before any policy)',
+            d.policyVersion ?? '',
+            d.outcome,
+            d.requests,
+            d.approved,
+            d.denied,
+            d.pending,
+          ]),
           'decisions',
         ),
       ),

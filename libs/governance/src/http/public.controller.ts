@@ -39,11 +39,19 @@ export interface PublicStats {
     readonly denied: number;
     readonly delivered: number;
   }[];
+  /**
+   * Per policy version and its outcome (approve, deny, officers): how many requests, and how
+   * they ended. Requests refused by the checks before any policy (unknown dataset, suspended
+   * requester, …) count under `policyId` null.
+   */
   readonly decisions: readonly {
-    readonly policyId: string;
-    readonly policyVersion: number;
-    readonly decision: string;
-    readonly count: number;
+    readonly policyId: string | null;
+    readonly policyVersion: number | null;
+    readonly outcome: string;
+    readonly requests: number;
+    readonly approved: number;
+    readonly denied: number;
+    readonly pending: number;
   }[];
 }
 
@@ -116,10 +124,14 @@ export class PublicController {
     const decisions: Record<string, unknown>[] = await this.service.db.query(
       `SELECT evaluation->'policy'->>'id' AS policy_id,
               (evaluation->'policy'->>'version')::int AS policy_version,
-              evaluation->>'decision' AS decision, count(*) AS n
+              evaluation->>'decision' AS outcome,
+              count(*) AS requests,
+              count(*) FILTER (WHERE approval_seq IS NOT NULL) AS approved,
+              count(*) FILTER (WHERE state = 'denied') AS denied,
+              count(*) FILTER (WHERE state IN ('pending', 'materials')) AS pending
          FROM governance_requests
-        WHERE evaluation ? 'policy'
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        WHERE evaluation IS NOT NULL
+        GROUP BY 1, 2, 3 ORDER BY 1 NULLS FIRST, 2, 3`,
     );
     return {
       exchanges: exchanges.map((r) => ({
@@ -132,10 +144,13 @@ export class PublicController {
         delivered: int(r['delivered']),
       })),
       decisions: decisions.map((r) => ({
-        policyId: String(r['policy_id']),
-        policyVersion: int(r['policy_version']),
-        decision: String(r['decision']),
-        count: int(r['n']),
+        policyId: r['policy_id'] === null ? null : String(r['policy_id']),
+        policyVersion: r['policy_version'] === null ? null : int(r['policy_version']),
+        outcome: String(r['outcome']),
+        requests: int(r['requests']),
+        approved: int(r['approved']),
+        denied: int(r['denied']),
+        pending: int(r['pending']),
       })),
     };
   }
