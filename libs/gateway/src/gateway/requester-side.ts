@@ -1,0 +1,262 @@
+// The requester side of a gateway: creates requests (subject sealed to the provider, never in
+// clear on the ledger), accepts transfers (fetch, check hash, decrypt, check commitment,
+// `receipt`), serves deliveries, records use and destruction (purpose binding).
+import { randomUUID } from 'node:crypto';
+import type { LedgerReceipt } from '@govx/bus';
+import {
+  ExchangeEntryTypes,
+  GovernanceEntryTypes,
+  validateGovernanceBody,
+  type EntryRef,
+  type RequestBody,
+} from '@govx/contracts';
+import { getSuite, type CryptoSuite, type EncryptionPublicKey } from '@govx/crypto';
+import type { FieldValue } from '../data-source/data-source.js';
+import { openPayload, type Payload } from '../exchange/payload-envelope.js';
+import { sealSubject } from '../exchange/subject.js';
+import { stateOf, type ExchangeRecord } from './exchange-index.js';
+import type { GatewayContext } from './gateway-context.js';
+import { GatewayError } from './gateway.error.js';
+
+export interface NewRequest {
+  readonly requestId?: string;
+  readonly provider: string;
+  readonly datasetId: string;
+  readonly datasetVersion?: number;
+  readonly fields: readonly string[];
+  /** The data subject (id number, parcel id): sealed to the provider, never on the ledger. */
+  readonly subject: string;
+  /** Verification-only datasets: the claimed values, field → value. */
+  readonly claims?: Readonly<Record<string, FieldValue>>;
+  readonly purpose: string;
+  readonly legalBasis: string;
+  readonly scenario: string;
+  readonly scope: string;
+  readonly method?: RequestBody['method'];
+  /** Last day of use, YYYY-MM-DD. */
+  readonly timeLimit: string;
+  readonly duty: string;
+}
+
+/** The suite that seals to `key`: x25519 → intl, sm2 → sm (departments may differ). */
+function suiteFor(key: EncryptionPublicKey): CryptoSuite {
+  return getSuite(key.algorithm === 'sm2' ? 'sm' : 'intl');
+}
+
+export class RequesterSide {
+  constructor(private readonly ctx: GatewayContext) {}
+
+  async acceptTransfer(x: ExchangeRecord): Promise<void> {
+    const t = x.transfer!;
+    try {
+      await this.openDelivery(x);
+      await this.ctx.submit(ExchangeEntryTypes.Receipt, `receipt/${t.ref.leaf}`, {
+        transfer: t.ref,
+        ciphertextHash: t.body.ciphertextHash,
+      });
+    } catch (e) {
+      await this.ctx.reject(
+        { type: ExchangeEntryTypes.Transfer, ref: t.ref, requestId: x.request.body.requestId },
+        e,
+      );
+    }
+  }
+
+  private async openDelivery(x: ExchangeRecord): Promise<Payload> {
+    const t = x.transfer!;
+    let sealed: Uint8Array;
+    try {
+      sealed = await this.ctx.deps.store.get(x.request.body.provider, t.body.payloadId);
+    } catch (cause) {
+      const erased = (cause as { code?: string }).code === 'erased';
+      throw new GatewayError(
+        erased ? 'payload-erased' : 'transfer-mismatch',
+        (cause as Error).message,
+        'payloadId',
+        { cause },
+      );
+    }
+    try {
+      return openPayload(this.ctx.deps.keys.encryption, sealed, {
+        requestId: x.request.body.requestId,
+        payloadId: t.body.payloadId,
+        ciphertextHash: t.body.ciphertextHash,
+        commitment: t.body.commitment,
+      });
+    } catch (cause) {
+      const code = (cause as { code?: string }).code;
+      throw new GatewayError(
+        code === 'hash-mismatch'
+          ? 'hash-mismatch'
+          : code === 'commitment-mismatch'
+            ? 'commitment-mismatch'
+            : 'transfer-mismatch',
+        (cause as Error).message,
+        code === 'hash-mismatch' ? 'ciphertextHash' : 'commitment',
+        { cause },
+      );
+    }
+  }
+
+  /** Requester: a delivery, decrypted and checked against its transfer entry. */
+  async delivery(requestId: string): Promise<{
+    readonly payload: Payload | null;
+    readonly verification: 'match' | 'no-match' | null;
+    readonly transfer: EntryRef | null;
+  }> {
+    const x = this.ctx.sent(requestId);
+    if (x.verification)
+      return { payload: null, verification: x.verification.body.result, transfer: null };
+    if (!x.transfer)
+      throw new GatewayError(
+        'not-found',
+        `nothing delivered yet for ${requestId} (${stateOf(x)})`,
+        'requestId',
+      );
+    if (x.destruction)
+      throw new GatewayError(
+        'payload-erased',
+        `the delivery of ${requestId} was destroyed`,
+        'requestId',
+      );
+    return { payload: await this.openDelivery(x), verification: null, transfer: x.transfer.ref };
+  }
+
+  /** Requester: records a use of a delivery for its purpose, within its time limit (§25). */
+  async recordUse(requestId: string, purpose: string): Promise<LedgerReceipt> {
+    const x = this.ctx.sent(requestId);
+    const t = this.deliveredTransfer(x);
+    if (purpose !== x.request.body.purpose) {
+      throw new GatewayError(
+        'purpose-expired',
+        'use must serve the purpose stated in the request',
+        'purpose',
+      );
+    }
+    if (this.ctx.clock().getTime() > Date.parse(`${x.request.body.timeLimit}T23:59:59.999Z`)) {
+      throw new GatewayError(
+        'purpose-expired',
+        `the time limit ${x.request.body.timeLimit} has passed`,
+        'timeLimit',
+      );
+    }
+    return this.ctx.submit(ExchangeEntryTypes.Use, `use/${t.leaf}/${randomUUID()}`, {
+      transfer: t,
+      purpose,
+    });
+  }
+
+  /** Requester: records the destruction of a delivery; the provider then erases the payload. */
+  async recordDestruction(requestId: string, method: string): Promise<LedgerReceipt> {
+    const x = this.ctx.sent(requestId);
+    const t = this.deliveredTransfer(x);
+    return this.ctx.submit(ExchangeEntryTypes.Destruction, `destruction/${t.leaf}`, {
+      transfer: t,
+      method,
+    });
+  }
+
+  /** Requester: whether the provider consented to passing the delivery on to `to` (§27). */
+  mayPassOn(requestId: string, to: string): boolean {
+    return this.ctx.sent(requestId).consents.some((c) => c.body.to === to);
+  }
+
+  /** Creates and submits a request; refusals are answered and recorded as `rejection`. */
+  async createRequest(input: NewRequest): Promise<{ requestId: string; receipt: LedgerReceipt }> {
+    const requestId = input.requestId ?? `${this.ctx.deps.department}-${randomUUID()}`;
+    try {
+      const body = this.requestBody(requestId, input);
+      const receipt = await this.ctx.submit(
+        GovernanceEntryTypes.Request,
+        `request/${requestId}`,
+        body,
+        false,
+      );
+      return { requestId, receipt };
+    } catch (e) {
+      const err = await this.ctx.reject(
+        {
+          type: GovernanceEntryTypes.Request,
+          ...(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(requestId) ? { requestId } : {}),
+        },
+        e,
+      );
+      throw err;
+    }
+  }
+
+  private requestBody(requestId: string, input: NewRequest): RequestBody {
+    if (this.ctx.index.exchanges.has(requestId))
+      throw new GatewayError(
+        'replayed-request',
+        `request ${requestId} exists already`,
+        'requestId',
+      );
+    const providerKey = this.ctx.encryptionKeyOf(input.provider);
+    const published = this.ctx.index.catalogueEntry(input.datasetId, input.datasetVersion);
+    if (!published || published.body.provider !== input.provider) {
+      throw new GatewayError(
+        'unknown-dataset',
+        `${input.provider} publishes no dataset ${input.datasetId}`,
+        'datasetId',
+      );
+    }
+    if (published.body.sharing.category === 'not-shared') {
+      throw new GatewayError(
+        'not-shared',
+        `${input.datasetId} is not shared: ${published.body.sharing.reason ?? ''}`,
+        'datasetId',
+      );
+    }
+    if (!Array.isArray(input.fields) || input.fields.length === 0)
+      throw new GatewayError('malformed', 'fields: expected at least one', 'fields');
+    input.fields.forEach((f, i) => {
+      if (!published.body.fields.some((c) => c.name === f)) {
+        throw new GatewayError(
+          'field-not-in-catalogue',
+          `${input.datasetId} has no field ${String(f)}`,
+          `fields/${i}`,
+        );
+      }
+    });
+    if (typeof input.subject !== 'string' || input.subject.length === 0)
+      throw new GatewayError('malformed', 'subject: expected a non-empty string', 'subject');
+    const subject = sealSubject(suiteFor(providerKey), providerKey, requestId, {
+      subject: input.subject,
+      ...(input.claims ? { claims: input.claims } : {}),
+    });
+    const body = {
+      requestId,
+      provider: input.provider,
+      datasetId: input.datasetId,
+      datasetVersion: published.body.version,
+      fields: [...input.fields],
+      purpose: input.purpose,
+      legalBasis: input.legalBasis,
+      scenario: input.scenario,
+      scope: input.scope,
+      method: input.method ?? 'api',
+      timeLimit: input.timeLimit,
+      duty: input.duty,
+      ...subject,
+    };
+    try {
+      return validateGovernanceBody<RequestBody>(GovernanceEntryTypes.Request, body);
+    } catch (cause) {
+      const field = (cause as { field?: string }).field ?? null;
+      throw new GatewayError('malformed', (cause as Error).message, field, { cause });
+    }
+  }
+
+  private deliveredTransfer(x: ExchangeRecord): EntryRef {
+    if (!x.transfer || !x.receipt)
+      throw new GatewayError(
+        'not-found',
+        `nothing received for ${x.request.body.requestId}`,
+        'requestId',
+      );
+    if (x.destruction)
+      throw new GatewayError('payload-erased', 'the delivery was destroyed', 'requestId');
+    return x.transfer.ref;
+  }
+}
