@@ -45,6 +45,7 @@ describe('department gateways: the exchange', () => {
   let http: LedgerHttp;
   let world: DemoWorld;
   const engine = getSuite('intl').generateSigningKey();
+  const office = getSuite('intl').generateSigningKey();
   const keys = DEPTS.map((d) => ({
     signing: getSuite(d.suite).generateSigningKey(),
     encryption: getSuite(d.suite).generateEncryptionKey(),
@@ -132,6 +133,7 @@ describe('department gateways: the exchange', () => {
       catalogue: dept.catalogue,
       tipAtStart: () => http.durableSize(),
       peerKeys,
+      ...(d.id === 'natural-resources' ? { officeKey: office } : {}),
       clock: () => now,
     });
     await g.start();
@@ -156,6 +158,7 @@ describe('department gateways: the exchange', () => {
           publicKeyPem: keys[i]!.signing.publicKey.toPem(),
         })),
         { actor: 'gov/policy-engine', publicKeyPem: engine.publicKey.toPem() },
+        { actor: 'dept/natural-resources/office', publicKeyPem: office.publicKey.toPem() },
       ],
       checkpoint: { everyEntries: 10, everyMs: 200 },
     });
@@ -395,6 +398,25 @@ describe('department gateways: the exchange', () => {
     const approvals = transfers.map((t) => t.entry.body.approval.seq);
     expect(new Set(approvals).size).toBe(approvals.length);
     expect(tx().request(requestId).rejections).toEqual([]);
+  });
+
+  it("the requesting department's office endorses a request (§20); another department's cannot", async () => {
+    const { requestId } = await request(
+      nr(),
+      'taxation',
+      'tx.tax-clearance',
+      ['status'],
+      owner().idNumber,
+    );
+    await waitFor('the request indexed', async () => nr().index.exchanges.has(requestId));
+    const receipt = await nr().endorse(requestId);
+    await waitFor('the endorsement', async () =>
+      nr()
+        .entriesOf(requestId)
+        .some((e) => e.type === 'request.endorse' && e.ref.seq === receipt.seq),
+    );
+    await waitFor('the request at the provider', async () => tx().index.exchanges.has(requestId));
+    await expect(tx().endorse(requestId)).rejects.toMatchObject({ code: 'not-found' });
   });
 
   describe('refusals: an error to the caller and a rejection entry', () => {

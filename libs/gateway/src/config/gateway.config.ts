@@ -8,7 +8,14 @@ export interface GatewayConfig {
   readonly department: string;
   readonly suite: 'intl' | 'sm';
   /** PKCS#8 PEM files, mode 0600, created when missing. */
-  readonly keys: { readonly signingKeyFile: string; readonly encryptionKeyFile: string };
+  readonly keys: {
+    readonly signingKeyFile: string;
+    readonly encryptionKeyFile: string;
+    /** The key of `dept/<department>/office` (§20 endorsement), if this gateway holds it. */
+    readonly officeKeyFile?: string;
+  };
+  /** Endorse every request right after submitting it (needs keys.officeKeyFile). */
+  readonly autoEndorse: boolean;
   readonly nats: {
     readonly servers: readonly string[];
     readonly replicas: number;
@@ -49,6 +56,7 @@ const SCHEMA = {
   properties: {
     department: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
     suite: { enum: ['intl', 'sm'] },
+    autoEndorse: { type: 'boolean' },
     keys: {
       type: 'object',
       additionalProperties: false,
@@ -56,6 +64,7 @@ const SCHEMA = {
       properties: {
         signingKeyFile: { type: 'string', minLength: 1 },
         encryptionKeyFile: { type: 'string', minLength: 1 },
+        officeKeyFile: { type: 'string', minLength: 1 },
       },
     },
     nats: {
@@ -152,6 +161,7 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
   const c = raw as unknown as {
     department: string;
     suite?: 'intl' | 'sm';
+    autoEndorse?: boolean;
     keys: GatewayConfig['keys'];
     nats: { servers: string[]; replicas?: number; user?: string; pass?: string };
     ledger: GatewayConfig['ledger'];
@@ -166,12 +176,17 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
     if (ids.has(s.id)) throw new GatewayConfigError(`/systems/${i}/id`, `duplicate ${s.id}`);
     ids.add(s.id);
   });
+  if (c.autoEndorse && !c.keys.officeKeyFile) {
+    throw new GatewayConfigError('/autoEndorse', 'needs keys.officeKeyFile');
+  }
   return {
     department: c.department,
     suite: c.suite ?? GATEWAY_DEFAULTS.suite,
+    autoEndorse: c.autoEndorse ?? false,
     keys: {
       signingKeyFile: resolve(baseDir, c.keys.signingKeyFile),
       encryptionKeyFile: resolve(baseDir, c.keys.encryptionKeyFile),
+      ...(c.keys.officeKeyFile ? { officeKeyFile: resolve(baseDir, c.keys.officeKeyFile) } : {}),
     },
     nats: { ...c.nats, replicas: c.nats.replicas ?? GATEWAY_DEFAULTS.nats.replicas },
     ledger: c.ledger,

@@ -41,6 +41,8 @@ export interface ExchangeRecord {
   readonly request: Placed<RequestBody>;
   /** The department that asked (from the request's actor). */
   readonly requester: string;
+  /** request.endorse by the requesting department's office (§20). */
+  endorsement?: Placed<{ readonly request: EntryRef }>;
   approval?: Placed<DecisionApproveBody>;
   denial?: Placed<DecisionDenyBody>;
   transfer?: Placed<TransferBody>;
@@ -115,6 +117,12 @@ export class ExchangeIndex {
         const x: ExchangeRecord = { request: p, requester, uses: [], consents: [], rejections: [] };
         this.exchanges.set(p.body.requestId, x);
         this.byRef.set(refKey(p.ref), x);
+        return x;
+      }
+      case 'request.endorse': {
+        const p = placed<{ request: EntryRef }>();
+        const x = this.byRef.get(refKey(p.body.request));
+        if (x && !x.endorsement && p.actor === `dept/${x.requester}/office`) x.endorsement = p;
         return x;
       }
       case 'decision.approve': {

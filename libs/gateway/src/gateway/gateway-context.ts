@@ -14,6 +14,7 @@ import {
   utf8,
   type CryptoSuite,
   type EncryptionPublicKey,
+  type SigningPrivateKey,
 } from '@govx/crypto';
 import { createSubmission, type JsonObject } from '@govx/ledger-core';
 import type { CatalogueEntry } from '../catalogue/catalogue-entry.js';
@@ -39,6 +40,10 @@ export interface GatewayDeps {
   /** Encryption keys of other departments not (yet) registered on the ledger. */
   readonly peerKeys?: Readonly<Record<string, string>>;
   readonly clock?: () => Date;
+  /** The key of `dept/<department>/office`, if this gateway endorses its requests (§20). */
+  readonly officeKey?: SigningPrivateKey;
+  /** Endorse every request right after submitting it (needs officeKey). */
+  readonly autoEndorse?: boolean;
   /** Transfers and receipts under way at once; default 32. */
   readonly maxInFlight?: number;
   readonly log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -86,11 +91,21 @@ export class GatewayContext {
     return importEncryptionPublicKey(pem);
   }
 
-  async submit(type: string, idem: string, body: object, validate = true): Promise<LedgerReceipt> {
+  /** Signs (as the gateway, or as `as`) and submits; resolves with the quorum receipt. */
+  async submit(
+    type: string,
+    idem: string,
+    body: object,
+    validate = true,
+    as: { readonly actor: string; readonly key: SigningPrivateKey } = {
+      actor: this.actor,
+      key: this.deps.keys.signing,
+    },
+  ): Promise<LedgerReceipt> {
     if (validate) validateEntryBody(type, body);
     const submission = createSubmission(
-      { type, actor: this.actor, idem, body: body as JsonObject },
-      this.deps.keys.signing,
+      { type, actor: as.actor, idem, body: body as JsonObject },
+      as.key,
     );
     return this.deps.ledger.submit(submission);
   }

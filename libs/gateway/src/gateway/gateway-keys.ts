@@ -52,3 +52,14 @@ export function loadGatewayKeys(
   }
   return { signing, encryption };
 }
+
+/** The office key (`dept/<department>/office`), created when missing like the others. */
+export function loadOfficeKey(suite: SuiteId, file: string): SigningPrivateKey {
+  const key = importSigningPrivateKey(
+    readOrCreate(file, () => getSuite(suite).generateSigningKey().toPem()),
+  );
+  if (key.publicKey.algorithm !== getSuite(suite).signatureAlgorithm) {
+    throw new KeyFileError(`${file}: not a ${suite} signing key`);
+  }
+  return key;
+}

@@ -10,7 +10,7 @@ import { ensureDatabase, loadDemoDepartment } from '../demo/demo-loader.js';
 import { generateDemoWorld } from '../demo/demo-world.js';
 import { PayloadStore } from '../payload-store/payload-store.js';
 import { Gateway } from './gateway.js';
-import { loadGatewayKeys } from './gateway-keys.js';
+import { loadGatewayKeys, loadOfficeKey } from './gateway-keys.js';
 import { LedgerHttp } from './ledger-http.js';
 
 export interface GatewayRuntime {
@@ -72,6 +72,10 @@ export async function startGatewayRuntime(
       retentionMs: config.payloads.retentionMs,
       tipAtStart: () => ledgerHttp.durableSize(),
       peerKeys: config.peers,
+      ...(config.keys.officeKeyFile
+        ? { officeKey: loadOfficeKey(config.suite, config.keys.officeKeyFile) }
+        : {}),
+      autoEndorse: config.autoEndorse,
       log,
     });
     await gateway.start();

@@ -231,6 +231,7 @@ export class Gateway {
     type Row = { type: string; ref: EntryRef; actor: string; time: string };
     const all: [string, { ref: EntryRef; actor: string; time: string } | undefined][] = [
       ['request', x.request],
+      ['request.endorse', x.endorsement],
       ['decision.approve', x.approval],
       ['decision.deny', x.denial],
       ['transfer', x.transfer],
@@ -263,6 +264,11 @@ export class Gateway {
   /** Creates and submits a request; refusals are answered and recorded as `rejection`. */
   createRequest(input: NewRequest): Promise<{ requestId: string; receipt: LedgerReceipt }> {
     return this.requester.createRequest(input);
+  }
+
+  /** The requesting department's office endorses one of its requests (§20). */
+  endorse(requestId: string): Promise<LedgerReceipt> {
+    return this.requester.endorse(requestId);
   }
 
   /** Requester: a delivery, decrypted and checked against its transfer entry. */

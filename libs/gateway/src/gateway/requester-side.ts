@@ -2,7 +2,7 @@
 // clear on the ledger), accepts transfers (fetch, check hash, decrypt, check commitment,
 // `receipt`), serves deliveries, records use and destruction (purpose binding).
 import { randomUUID } from 'node:crypto';
-import type { LedgerReceipt } from '@govx/bus';
+import { LedgerRejectedError, type LedgerReceipt } from '@govx/bus';
 import {
   ExchangeEntryTypes,
   GovernanceEntryTypes,
@@ -172,8 +172,17 @@ export class RequesterSide {
         body,
         false,
       );
+      if (this.ctx.deps.autoEndorse) {
+        await this.endorseRef(requestId, { seq: receipt.seq, leaf: receipt.leafHash });
+      }
       return { requestId, receipt };
     } catch (e) {
+      if (e instanceof LedgerRejectedError && e.code === 'idempotency-conflict') {
+        throw await this.ctx.reject(
+          { type: GovernanceEntryTypes.Request, requestId },
+          new GatewayError('replayed-request', `request ${requestId} exists already`, 'requestId'),
+        );
+      }
       const err = await this.ctx.reject(
         {
           type: GovernanceEntryTypes.Request,
@@ -183,6 +192,34 @@ export class RequesterSide {
       );
       throw err;
     }
+  }
+
+  /** The requesting department's office endorses one of its requests (§20): `request.endorse`. */
+  async endorse(requestId: string): Promise<LedgerReceipt> {
+    const x = this.ctx.exchange(requestId);
+    if (x.requester !== this.ctx.deps.department) {
+      throw new GatewayError(
+        'not-found',
+        `${requestId} was not sent by this department`,
+        'requestId',
+      );
+    }
+    return this.endorseRef(requestId, x.request.ref);
+  }
+
+  private endorseRef(requestId: string, ref: EntryRef): Promise<LedgerReceipt> {
+    const key = this.ctx.deps.officeKey;
+    if (!key) throw new GatewayError('malformed', 'this gateway holds no office key', 'officeKey');
+    return this.ctx.submit(
+      GovernanceEntryTypes.RequestEndorse,
+      `endorse/${requestId}`,
+      { request: ref },
+      true,
+      {
+        actor: `dept/${this.ctx.deps.department}/office`,
+        key,
+      },
+    );
   }
 
   private requestBody(requestId: string, input: NewRequest): RequestBody {

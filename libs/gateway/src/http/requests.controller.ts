@@ -87,6 +87,15 @@ export class RequestsController {
     return this.runtime.gateway.request(requestId);
   }
 
+  @Post(':requestId/endorse')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: "The department's sharing office endorses the request (§20); needs keys.officeKeyFile",
+  })
+  endorse(@Param('requestId') requestId: string): Promise<LedgerReceipt> {
+    return this.runtime.gateway.endorse(requestId);
+  }
+
   @Get(':requestId/delivery')
   @ApiOperation({
     summary: 'The delivery, fetched, hash-checked and decrypted (or the verification answer)',
