@@ -223,3 +223,22 @@ export const PayloadStoreSubjects = {
   Data: 'govx.payload.data',
   Key: 'govx.payload.key',
 } as const;
+
+/**
+ * What a department's gateway publishes to use the payload store (for its NATS user, besides
+ * its ledger subjects): store and erase only its own payloads, read any (each is sealed to
+ * its requester), create the two streams if missing.
+ */
+export function payloadStorePublishSubjects(department: string): string[] {
+  const streams = [PayloadStoreSubjects.DataStream, PayloadStoreSubjects.KeyStream];
+  return [
+    `${PayloadStoreSubjects.Data}.${department}.>`,
+    `${PayloadStoreSubjects.Key}.${department}.>`,
+    ...streams.flatMap((s) => [
+      `$JS.API.STREAM.INFO.${s}`,
+      `$JS.API.STREAM.CREATE.${s}`,
+      `$JS.API.STREAM.MSG.GET.${s}`,
+      `$JS.API.STREAM.MSG.DELETE.${s}`,
+    ]),
+  ];
+}

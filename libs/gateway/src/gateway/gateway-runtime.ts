@@ -2,6 +2,7 @@
 // source (with the demo tables when configured), the follower, the catalogue, and the
 // retention timer. apps/department calls this, then serves the HTTP API over the result.
 import { connectBus, LedgerClient, type NatsConnection } from '@govx/bus';
+import { DepartmentSubjects } from '@govx/contracts';
 import { getSuite } from '@govx/crypto';
 import type { GatewayConfig } from '../config/gateway.config.js';
 import { PgTableSource } from '../data-source/pg-table.source.js';
@@ -52,6 +53,7 @@ export async function startGatewayRuntime(
     nc = await connectBus({
       servers: config.nats.servers,
       name: `govx-gateway-${config.department}`,
+      inboxPrefix: DepartmentSubjects.inboxPrefix(config.department),
       ...(config.nats.user ? { user: config.nats.user } : {}),
       ...(config.nats.pass ? { pass: config.nats.pass } : {}),
     });
@@ -65,7 +67,8 @@ export async function startGatewayRuntime(
       department: config.department,
       suite,
       keys,
-      ledger: new LedgerClient(nc),
+      // The department's own submit subject: the ledger checks every actor belongs to it.
+      ledger: new LedgerClient(nc, { submitSubject: DepartmentSubjects.submit(config.department) }),
       store,
       dataSource,
       catalogue: demo?.catalogue ?? [],
