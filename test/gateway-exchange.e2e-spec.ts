@@ -19,6 +19,7 @@ import {
   loadDemoDepartment,
   PayloadStore,
   PgTableSource,
+  sealPayload,
   type DemoWorld,
 } from '@govx/gateway';
 import type { EntryRef } from '@govx/contracts';
@@ -417,6 +418,75 @@ describe('department gateways: the exchange', () => {
     );
     await waitFor('the request at the provider', async () => tx().index.exchanges.has(requestId));
     await expect(tx().endorse(requestId)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('the requester refuses a transfer whose hash differs or that answers another approval', async () => {
+    await tx().stop();
+    const store = await PayloadStore.open(nc, { replicas: 3, suite: getSuite('sm') });
+    const forge = async (
+      mutate: (body: Record<string, unknown>) => Record<string, unknown>,
+      code: string,
+    ): Promise<void> => {
+      const { requestId, receipt } = await request(
+        nr(),
+        'taxation',
+        'tx.tax-clearance',
+        ['status'],
+        owner().idNumber,
+      );
+      const approval = await approve({ seq: receipt.seq, leaf: receipt.leafHash }, ['status']);
+      const payloadId = `forged${counter++}`;
+      const sealed = sealPayload(
+        getSuite('intl'),
+        keys[0]!.encryption.publicKey,
+        {
+          requestId,
+          datasetId: 'tx.tax-clearance',
+          record: { status: 'cleared' },
+          maskingProfile: null,
+          purpose: 'land parcel transfer registration',
+          useUntil: '2099-12-31T23:59:59.999Z',
+        },
+        payloadId,
+      );
+      await store.put('taxation', payloadId, sealed.sealed, '2099-01-01T00:00:00.000Z');
+      const body = mutate({
+        request: { seq: receipt.seq, leaf: receipt.leafHash },
+        approval: { seq: approval.seq, leaf: approval.leafHash },
+        requestId,
+        to: 'natural-resources',
+        ciphertextHash: sealed.ciphertextHash,
+        size: sealed.size,
+        commitment: sealed.commitment,
+        payloadId,
+        expires: '2099-01-01T00:00:00.000Z',
+      });
+      await client.submit(
+        createSubmission(
+          {
+            type: 'transfer',
+            actor: 'dept/taxation/gateway',
+            idem: `forged-${payloadId}`,
+            body: body as never,
+          },
+          keys[1]!.signing,
+        ),
+      );
+      await waitFor(`the ${code} rejection`, async () =>
+        nr()
+          .request(requestId)
+          .rejections.some((r) => r.code === code),
+      );
+      expect(nr().request(requestId).state).toBe('rejected');
+      expect(nr().request(requestId).receipt).toBeNull();
+    };
+    try {
+      await forge((b) => ({ ...b, ciphertextHash: 'ee'.repeat(32) }), 'hash-mismatch');
+      await forge((b) => ({ ...b, approval: b['request'] }), 'transfer-mismatch');
+      await forge((b) => ({ ...b, commitment: 'ab'.repeat(32) }), 'commitment-mismatch');
+    } finally {
+      gateways[1] = await build(1);
+    }
   });
 
   describe('refusals: an error to the caller and a rejection entry', () => {

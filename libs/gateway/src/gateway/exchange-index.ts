@@ -63,13 +63,13 @@ export function departmentOf(actor: string): string | null {
 }
 
 export function stateOf(x: ExchangeRecord): RequestState {
+  const rejectedAfter = (seq: number): boolean => x.rejections.some((r) => r.ref.seq > seq);
   if (x.receipt) return 'received';
   if (x.verification) return 'verified';
-  if (x.transfer) return 'transferred';
+  if (x.transfer) return rejectedAfter(x.transfer.ref.seq) ? 'rejected' : 'transferred';
   if (x.denial) return 'denied';
-  if (x.rejections.length > 0 && !x.approval) return 'rejected';
-  if (x.approval) return x.rejections.length > 0 ? 'rejected' : 'approved';
-  return 'submitted';
+  if (x.approval) return rejectedAfter(x.approval.ref.seq) ? 'rejected' : 'approved';
+  return x.rejections.length > 0 ? 'rejected' : 'submitted';
 }
 
 const refKey = (ref: EntryRef): string => `${ref.seq}:${ref.leaf}`;

@@ -64,6 +64,7 @@ export class RequesterSide {
 
   private async openDelivery(x: ExchangeRecord): Promise<Payload> {
     const t = x.transfer!;
+    this.checkTransfer(x);
     let sealed: Uint8Array;
     try {
       sealed = await this.ctx.deps.store.get(x.request.body.provider, t.body.payloadId);
@@ -76,8 +77,9 @@ export class RequesterSide {
         { cause },
       );
     }
+    let payload: Payload;
     try {
-      return openPayload(this.ctx.deps.keys.encryption, sealed, {
+      payload = openPayload(this.ctx.deps.keys.encryption, sealed, {
         requestId: x.request.body.requestId,
         payloadId: t.body.payloadId,
         ciphertextHash: t.body.ciphertextHash,
@@ -95,6 +97,32 @@ export class RequesterSide {
         code === 'hash-mismatch' ? 'ciphertextHash' : 'commitment',
         { cause },
       );
+    }
+    const approved = x.approval!.body.fields;
+    const extra = Object.keys(payload.record).find((f) => !approved.includes(f));
+    if (extra !== undefined) {
+      throw new GatewayError(
+        'field-not-approved',
+        `the payload carries ${extra}, not approved`,
+        'record',
+      );
+    }
+    return payload;
+  }
+
+  /** A transfer MUST answer the exchange's final approval, to this department, as approved. */
+  private checkTransfer(x: ExchangeRecord): void {
+    const t = x.transfer!.body;
+    const a = x.approval;
+    const mismatch = (field: string, message: string): GatewayError =>
+      new GatewayError('transfer-mismatch', message, field);
+    if (!a || a.ref.seq !== t.approval.seq || a.ref.leaf !== t.approval.leaf) {
+      throw mismatch('approval', 'the transfer does not answer the final approval of its request');
+    }
+    if (t.to !== this.ctx.deps.department)
+      throw mismatch('to', `the transfer is addressed to ${t.to}`);
+    if ((t.maskingProfile ?? null) !== (a.body.maskingProfile ?? null)) {
+      throw mismatch('maskingProfile', 'the transfer does not apply the approved masking profile');
     }
   }
 
