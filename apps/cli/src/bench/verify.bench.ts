@@ -181,6 +181,92 @@ for (const [id, msg, sig] of workerData.items)
 parentPort.postMessage(ok);
 `;
 
+interface Baselines {
+  readonly rawSha256: Measurement;
+  readonly rawEd25519: Measurement;
+  readonly rawSodium: Measurement;
+  readonly rawSodiumParallel: Measurement;
+  readonly ok: boolean;
+}
+
+/** Baselines on the same bytes: raw SHA-256 of entries, raw Ed25519 of their messages. Its
+ * samples are dropped on return, so the memory figures of the runs after it are the audit's. */
+async function measureBaselines(
+  path: string,
+  n: number,
+  trust: AuditTrust,
+  workers: number,
+): Promise<Baselines> {
+  let t: bigint;
+  const sample = await sampleEntries(path, Math.min(n, 100_000));
+  t = process.hrtime.bigint();
+  for (const b of sample) oneShotHash('sha256', b, 'buffer');
+  const rawSha256 = timed('raw SHA-256 of the entry bytes, 1 thread', sample.length, since(t));
+  const keyObjects = new Map<string, ReturnType<typeof createPublicKey>>();
+  // 100,000 signatures for the 2-thread baseline (its worker start is then ~1 %), the
+  // first 20,000 of them for the single-thread ones.
+  const sigItems: [string, Uint8Array, Uint8Array][] = sample.map((b) => {
+    const f = decodeEntry(b, RFC9162_SHA256).fields;
+    return [f.keyId, signedMessage(f), Buffer.from(f.sig, 'hex')];
+  });
+  for (const k of trust.bootstrap) {
+    const obj = createPublicKey(k.publicKeyPem);
+    const id = ed25519KeyId(k.publicKeyPem);
+    keyObjects.set(id, obj);
+  }
+  const single = sigItems.slice(0, 20_000);
+  t = process.hrtime.bigint();
+  let good = 0;
+  for (const [id, msg, sig] of single) if (rawVerify(null, msg, keyObjects.get(id)!, sig)) good++;
+  const rawEd25519 = timed(
+    'raw Ed25519 verify of the same messages, 1 thread',
+    single.length,
+    since(t),
+  );
+  const sodium = require(SODIUM_PATH) as Sodium;
+  const rawKeys = new Map<string, Uint8Array>(
+    [...keyObjects].map(([id, k]) => [
+      id,
+      new Uint8Array(k.export({ type: 'spki', format: 'der' }).subarray(-32)),
+    ]),
+  );
+  t = process.hrtime.bigint();
+  for (const [id, msg, sig] of single)
+    if (sodium.crypto_sign_verify_detached(sig, msg, rawKeys.get(id)!)) good++;
+  const rawSodium = timed(
+    'raw libsodium Ed25519 verify, same messages, 1 thread',
+    single.length,
+    since(t),
+  );
+  const share = Math.ceil(sigItems.length / workers);
+  t = process.hrtime.bigint();
+  const counts = await Promise.all(
+    Array.from({ length: workers }, (_, w) => {
+      const worker = new Worker(RAW_SODIUM_WORKER, {
+        eval: true,
+        workerData: {
+          sodium: SODIUM_PATH,
+          keys: [...rawKeys],
+          items: sigItems.slice(w * share, (w + 1) * share),
+        },
+      });
+      return once(worker, 'message').then(([ok]) => ok as number);
+    }),
+  );
+  const rawSodiumParallel = timed(
+    `raw libsodium Ed25519 verify, ${workers} worker threads (incl. start)`,
+    sigItems.length,
+    since(t),
+  );
+  return {
+    rawSha256,
+    rawEd25519,
+    rawSodium,
+    rawSodiumParallel,
+    ok: good === 2 * single.length && counts.reduce((a, b) => a + b, 0) === sigItems.length,
+  };
+}
+
 export async function runVerifyBench(options: VerifyBenchOptions): Promise<VerifyBenchResult> {
   const { entries: n, workers, log } = options;
   const dir = await mkdtemp(join(tmpdir(), 'govx-bench-verify-'));
@@ -192,68 +278,9 @@ export async function runVerifyBench(options: VerifyBenchOptions): Promise<Verif
     const build = timed('build the log (sign, place, write)', n, since(t));
     const fileBytes = (await stat(path)).size;
 
-    // Baselines on the same bytes: raw SHA-256 of entries, raw Ed25519 of their messages.
-    const sample = await sampleEntries(path, Math.min(n, 100_000));
-    t = process.hrtime.bigint();
-    for (const b of sample) oneShotHash('sha256', b, 'buffer');
-    const rawSha256 = timed('raw SHA-256 of the entry bytes, 1 thread', sample.length, since(t));
-    const keyObjects = new Map<string, ReturnType<typeof createPublicKey>>();
-    // 100,000 signatures for the 2-thread baseline (its worker start is then ~1 %), the
-    // first 20,000 of them for the single-thread ones.
-    const sigItems: [string, Uint8Array, Uint8Array][] = sample.map((b) => {
-      const f = decodeEntry(b, RFC9162_SHA256).fields;
-      return [f.keyId, signedMessage(f), Buffer.from(f.sig, 'hex')];
-    });
-    for (const k of trust.bootstrap) {
-      const obj = createPublicKey(k.publicKeyPem);
-      const id = ed25519KeyId(k.publicKeyPem);
-      keyObjects.set(id, obj);
-    }
-    const single = sigItems.slice(0, 20_000);
-    t = process.hrtime.bigint();
-    let good = 0;
-    for (const [id, msg, sig] of single) if (rawVerify(null, msg, keyObjects.get(id)!, sig)) good++;
-    const rawEd25519 = timed(
-      'raw Ed25519 verify of the same messages, 1 thread',
-      single.length,
-      since(t),
-    );
-    const sodium = require(SODIUM_PATH) as Sodium;
-    const rawKeys = new Map<string, Uint8Array>(
-      [...keyObjects].map(([id, k]) => [
-        id,
-        new Uint8Array(k.export({ type: 'spki', format: 'der' }).subarray(-32)),
-      ]),
-    );
-    t = process.hrtime.bigint();
-    for (const [id, msg, sig] of single)
-      if (sodium.crypto_sign_verify_detached(sig, msg, rawKeys.get(id)!)) good++;
-    const rawSodium = timed(
-      'raw libsodium Ed25519 verify, same messages, 1 thread',
-      single.length,
-      since(t),
-    );
-    const share = Math.ceil(sigItems.length / workers);
-    t = process.hrtime.bigint();
-    const counts = await Promise.all(
-      Array.from({ length: workers }, (_, w) => {
-        const worker = new Worker(RAW_SODIUM_WORKER, {
-          eval: true,
-          workerData: {
-            sodium: SODIUM_PATH,
-            keys: [...rawKeys],
-            items: sigItems.slice(w * share, (w + 1) * share),
-          },
-        });
-        return once(worker, 'message').then(([ok]) => ok as number);
-      }),
-    );
-    const rawSodiumParallel = timed(
-      `raw libsodium Ed25519 verify, ${workers} worker threads (incl. start)`,
-      sigItems.length,
-      since(t),
-    );
-    let ok = good === 2 * single.length && counts.reduce((a, b) => a + b, 0) === sigItems.length;
+    const { rawSha256, rawEd25519, rawSodium, rawSodiumParallel, ...baselines } =
+      await measureBaselines(path, n, trust, workers);
+    let ok = baselines.ok;
 
     const items = async function* (): AsyncGenerator<LogItem> {
       for await (const item of readExport(
