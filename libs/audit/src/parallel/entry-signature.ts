@@ -38,8 +38,6 @@ export function fastEd25519Available(): boolean {
   return loadSodium() !== null;
 }
 
-const SIG_HEX_RE = /^[0-9a-f]{128}$/;
-
 const CONTEXT = Buffer.from(ENTRY_SIGNATURE_CONTEXT, 'utf8');
 
 /**
@@ -66,10 +64,13 @@ export function verifyEntrySignature(
   canonical?: Uint8Array,
 ): boolean {
   const lib = key.algorithm === 'ed25519' ? loadSodium() : null;
-  if (lib && key.keyId === submission.keyId && SIG_HEX_RE.test(submission.sig)) {
+  // A decoded entry's sig is lowercase hex (ledger-format.md §2): only its length is left.
+  if (lib && key.keyId === submission.keyId && submission.sig.length === 128) {
     const sig = Buffer.from(submission.sig, 'hex');
     const message = canonical ? signedMessageOfCanonical(canonical) : signedMessage(submission);
-    if (lib.crypto_sign_verify_detached(sig, message, key.raw)) return true;
+    // Buffer.from stops at a non-hex digit: a short buffer is no signature (and libsodium
+    // would throw on it).
+    if (sig.length === 64 && lib.crypto_sign_verify_detached(sig, message, key.raw)) return true;
   }
   return verifySubmissionSignature(submission, key);
 }
