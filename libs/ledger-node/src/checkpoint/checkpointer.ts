@@ -46,11 +46,16 @@ export class Checkpointer {
   private readonly proposals = new Set<number>();
   private readonly answered = new Map<string, number>();
   private lastSigned = 0;
+  /** When this node last signed a checkpoint (ms since the epoch). */
+  private lastSignedAt = 0;
   private lastFinal = 0;
   private stored = 0;
   private timer: NodeJS.Timeout | null = null;
   private subscription: Subscription | null = null;
   private work: Promise<void> = Promise.resolve();
+  /** A stored-size task, or a quiet-time task, is queued and has not started yet. */
+  private storedQueued = false;
+  private quietQueued = false;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -78,7 +83,14 @@ export class Checkpointer {
         }
       },
     });
-    this.timer = setInterval(() => this.enqueue(() => this.onQuiet()), this.options.everyMs);
+    this.timer = setInterval(() => {
+      if (this.quietQueued) return; // the one queued will do
+      this.quietQueued = true;
+      this.enqueue(() => {
+        this.quietQueued = false;
+        return this.onQuiet();
+      });
+    }, this.options.everyMs);
   }
 
   stop(): Promise<void> {
@@ -90,7 +102,15 @@ export class Checkpointer {
   /** The witness stored up to `size`. */
   onStored(size: number): void {
     this.stored = size;
+    // One queued task at a time: it reads the stored size when it runs. Enqueuing one per
+    // stored batch let the queue (a promise chain) grow without bound whenever the work was
+    // slower than the witness's batches: ~20,000 pending promises and rising on a sequencing
+    // node after 200,000 entries, and checkpoints lagging behind.
+    if (this.storedQueued) return;
+    this.storedQueued = true;
     this.enqueue(async () => {
+      this.storedQueued = false;
+      const size = this.stored;
       const every = this.options.everyEntries;
       for (let s = (Math.floor(this.lastSigned / every) + 1) * every; s <= size; s += every)
         await this.sign(s);
@@ -109,7 +129,15 @@ export class Checkpointer {
 
   private async onQuiet(): Promise<void> {
     if (this.stored <= this.lastFinal) return;
-    if (this.stored > this.lastSigned) return this.sign(this.stored);
+    if (this.stored > this.lastSigned) {
+      // While every-N checkpoints come at least once per period, the log is busy and they
+      // cover it: a tip checkpoint now would add a size of its own (a different one on each
+      // node, each to be signed, sent, verified and stored by all), and under load those
+      // cosign messages arrived faster than the queue drained (6,500 queued tasks on a
+      // sequencing node after 200,000 entries, the queue's promises growing without bound).
+      if (Date.now() - this.lastSignedAt < this.options.everyMs) return;
+      return this.sign(this.stored);
+    }
     // Signed but not final here: the others' lines may have been lost (a reconnect, a
     // restart). Say ours again; every node that has signed this size answers with its own.
     const own = this.lines.get(this.stored)?.get(this.options.signer.name);
@@ -135,6 +163,7 @@ export class Checkpointer {
     const text = await this.textAt(size);
     const line = signLine(this.options.signer, text);
     this.lastSigned = Math.max(this.lastSigned, size);
+    this.lastSignedAt = Date.now();
     this.publish(size, text, line);
     await this.collect(size, this.options.signer.name, line);
   }
