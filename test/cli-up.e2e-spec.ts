@@ -6,7 +6,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectBus, LedgerClient } from '@govx/bus';
 import { importSigningPrivateKey } from '@govx/crypto';
 import { createSubmission } from '@govx/ledger-core';
@@ -22,12 +22,16 @@ interface Running {
   exited: Promise<number | null>;
 }
 
+/** Every govx up started, so that a failed test still stops its platform (by PID). */
+const started: ChildProcess[] = [];
+
 function govxUp(extra: string[] = []): Running {
   const child = spawn(
     process.execPath,
     [GOVX, 'up', '--dir', dir, '--base-port', String(BASE), ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
   );
+  started.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -54,6 +58,15 @@ beforeAll(async () => {
   await chmod(dir, 0o755); // the embedded PostgreSQL runs as the OS user postgres when we are root
 });
 
+afterEach(async () => {
+  for (const child of started.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}, 60_000);
+
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 }, 30_000);
@@ -68,7 +81,7 @@ describe('govx up', () => {
     const out = up.output();
     expect(out).toContain(`embedded PostgreSQL, data in ${join(dir, 'postgres', 'data')}`);
     for (const i of [1, 2, 3])
-      expect(out).toContain(`ledger-${i}  http://127.0.0.1:${BASE + 80 + i}`);
+      expect(out).toMatch(new RegExp(`ledger-${i} +http://127\\.0\\.0\\.1:${BASE + 80 + i}`));
     expect(out).toContain(`nats://127.0.0.1:${BASE + 222}`);
 
     const servers = [`nats://127.0.0.1:${BASE + 222}`];
@@ -114,6 +127,26 @@ describe('govx up', () => {
     expect(receipt).toMatchObject({ seq: actors.length, duplicate: false });
     seq = receipt.seq;
     leaf = receipt.leafHash;
+
+    // Governance runs, serves the console, and an officer signs in with the seeded password.
+    const governance = `http://127.0.0.1:${BASE + 90}`;
+    expect((await fetch(`${governance}/health`)).status).toBe(200);
+    expect((await fetch(`${governance}/console/`)).status).toBe(200);
+    const accounts = JSON.parse(
+      await readFile(join(dir, 'keys', 'accounts.json'), 'utf8'),
+    ) as Record<string, string>;
+    const signIn = await fetch(`${governance}/access/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'officer-taxation', password: accounts['officer-taxation'] }),
+    });
+    expect(signIn.status).toBe(201);
+    const wrong = await fetch(`${governance}/access/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'officer-taxation', password: 'not the password at all' }),
+    });
+    expect(wrong.status).toBe(401);
 
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);

@@ -151,7 +151,11 @@ export class GovernanceService {
     options: GovernanceStartOptions = {},
   ): Promise<GovernanceService> {
     const db = await connectGovernanceDatabase(config.databaseUrl);
-    const nc = await connectBus({ servers: [...config.natsServers], name: 'govx-governance' });
+    const nc = await connectBus({
+      servers: [...config.natsServers],
+      name: 'govx-governance',
+      ...config.natsAuth,
+    });
     const service = new GovernanceService(
       config,
       db,

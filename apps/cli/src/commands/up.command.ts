@@ -1,5 +1,5 @@
 // `govx up`: runs the whole platform on one machine until Ctrl-C (see up/platform.ts).
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { ExitCode } from '../exit-code.js';
@@ -76,8 +76,10 @@ async function up(options: UpOptions): Promise<number> {
   } finally {
     bar.stop();
   }
+  const accounts = platform.accounts.map((a) => `${a.name} (${a.roles})`).join(', ');
   process.stdout.write(
     `govx is up (data in ${dir}):\n${table(platform.services())}\n` +
+      `Accounts: ${accounts}; passwords in ${join(dir, 'keys', 'accounts.json')}\n` +
       (options.exit ? '' : 'Ctrl-C stops everything.\n'),
   );
   if (options.exit) {

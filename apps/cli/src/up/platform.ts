@@ -4,10 +4,20 @@
 //   <dir>/ledger/    3 ledger nodes: configs, checkpoint keys (0600), logs
 //   <dir>/keys/      the platform's bootstrap keys (0600)
 // Started again on the same directory, it resumes: same keys, same log.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { natsAuthorizationConfig, natsUsers, type NatsUser } from '@govx/access';
+import { fileURLToPath } from 'node:url';
+import {
+  AccountKind,
+  natsAuthorizationConfig,
+  natsUsers,
+  type NatsUser,
+  type NewAccount,
+} from '@govx/access';
 import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
+import { createAccounts, generatePassword } from './accounts.js';
 import { startDatabase, type Database } from './embedded-database.js';
 import {
   BOOTSTRAP_ADMIN,
@@ -17,6 +27,9 @@ import {
   type Identity,
 } from './identities.js';
 import { LocalLedgerCluster } from './ledger-cluster.js';
+import { startServiceProcess, stopServiceProcess } from './service-process.js';
+
+const GOVERNANCE_MAIN = fileURLToPath(new URL('../../../governance/dist/main.js', import.meta.url));
 
 export interface PlatformOptions {
   readonly dir: string;
@@ -33,11 +46,12 @@ export const PlatformSteps = {
   Nats: 'NATS cluster (3 servers, JetStream R3, a user per service and department)',
   Ledger: 'ledger nodes (3)',
   Keys: 'keys registered on the ledger',
+  Governance: 'governance (catalogue, policies, officers, console)',
 } as const;
 export type PlatformStep = (typeof PlatformSteps)[keyof typeof PlatformSteps];
 
 /** Offsets from the base port. NATS uses client +222.., cluster +322.., monitoring +422... */
-export const PORTS = { nats: 222, postgres: 532, ledgerHttp: 81 } as const;
+export const PORTS = { nats: 222, postgres: 532, ledgerHttp: 81, governance: 90 } as const;
 
 export interface PlatformService {
   readonly name: string;
@@ -110,6 +124,9 @@ export class Platform {
   private nats: NatsCluster | null = null;
   private ledger: LocalLedgerCluster | null = null;
   private nc: NatsConnection | null = null;
+  private governance: ChildProcess | null = null;
+  /** Seeded people's accounts and their passwords (also in <dir>/keys/accounts.json). */
+  accounts: { readonly name: string; readonly roles: string; readonly password: string }[] = [];
   private stopping: Promise<void> | null = null;
   private users: NatsUser[] = [];
   identities: PlatformIdentities | null = null;
@@ -190,6 +207,78 @@ export class Platform {
         ...Object.values(ids.departments).flatMap((d) => [d.gateway, d.office, d.officer]),
       ]),
     );
+    await this.step(PlatformSteps.Governance, () => this.startGovernance(keys));
+  }
+
+  get governanceUrl(): string {
+    return `http://127.0.0.1:${this.options.basePort + PORTS.governance}`;
+  }
+
+  /** Seeds the people's accounts, then starts the governance process as its NATS user. */
+  private async startGovernance(keys: string): Promise<void> {
+    const ids = this.identities!;
+    const databaseUrl = `${this.database!.url}/govx_governance`;
+    type Person = Omit<NewAccount, 'kind' | 'password'>;
+    const people = (
+      [
+        { name: 'admin', roles: ['admin'], actor: ids.admin.actor },
+        { name: 'auditor', roles: ['auditor'], actor: ids.auditor.actor },
+        ...DEPARTMENTS.flatMap((d): Person[] => [
+          {
+            name: `officer-${d}`,
+            roles: ['officer'],
+            department: d,
+            actor: ids.departments[d]!.officer.actor,
+          },
+          {
+            name: `office-${d}`,
+            roles: ['office-head'],
+            department: d,
+            actor: ids.departments[d]!.office.actor,
+          },
+        ]),
+      ] as Person[]
+    ).map((a) => ({ ...a, kind: AccountKind.Person, password: '' }));
+    const file = join(keys, 'accounts.json');
+    const passwords = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
+      : {};
+    for (const p of people) p.password = passwords[p.name] ?? generatePassword();
+    writeFileSync(
+      file,
+      JSON.stringify(Object.fromEntries(people.map((p) => [p.name, p.password])), null, 2),
+      {
+        mode: 0o600,
+      },
+    );
+    await createAccounts(databaseUrl, people);
+    this.accounts = people.map((p) => ({
+      name: p.name,
+      roles: p.roles.join(','),
+      password: p.password,
+    }));
+    const secretFile = join(keys, 'governance-token-secret');
+    if (!existsSync(secretFile))
+      writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+    const user = this.natsUser('service', 'governance');
+    this.governance = await startServiceProcess({
+      name: 'governance',
+      main: GOVERNANCE_MAIN,
+      args: [],
+      log: join(this.options.dir, 'governance.log'),
+      healthUrl: `${this.governanceUrl}/health`,
+      env: {
+        GOVX_GOVERNANCE_DATABASE_URL: databaseUrl,
+        GOVX_GOVERNANCE_ENGINE_KEY_PEM: ids.engine.key.toPem(),
+        GOVX_GOVERNANCE_TOKEN_SECRET: readFileSync(secretFile, 'utf8').trim(),
+        GOVX_GOVERNANCE_HOST: '127.0.0.1',
+        GOVX_GOVERNANCE_PORT: String(this.options.basePort + PORTS.governance),
+        GOVX_NATS_SERVERS: this.natsUrls.join(','),
+        GOVX_NATS_USER: user.user,
+        GOVX_NATS_PASS: user.password,
+        GOVX_NATS_INBOX_PREFIX: user.inboxPrefix,
+      },
+    });
   }
 
   /** The generated NATS user of a ledger node, department, service or auditor. */
@@ -224,6 +313,12 @@ export class Platform {
       });
     for (const [i, url] of (this.nats?.urls ?? []).entries())
       out.push({ name: `nats-${i + 1}`, url, what: 'NATS + JetStream' });
+    if (this.governance)
+      out.push({
+        name: 'governance',
+        url: this.governanceUrl,
+        what: 'officer API /governance, console /console/, OpenAPI /docs',
+      });
     for (const node of this.ledger?.nodes ?? [])
       out.push({
         name: node.id,
@@ -244,6 +339,7 @@ export class Platform {
   /** Stops everything, newest first. Idempotent; safe to call while starting failed. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await stopServiceProcess(this.governance);
       await this.nc?.close();
       await this.ledger?.stop();
       await this.nats?.stop({ keepDir: true });

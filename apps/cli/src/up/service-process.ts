@@ -16,6 +16,8 @@ export interface ServiceProcessOptions {
   /** Its health URL: ready when it answers 200 (or 503: up, but unhealthy). */
   readonly healthUrl: string;
   readonly readyTimeoutMs?: number;
+  /** Added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Spawns the process and waits until its health URL answers; throws if it exits first. */
@@ -26,6 +28,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     [...(options.nodeArgs ?? []), options.main, ...options.args],
     {
       stdio: ['ignore', out, out],
+      env: { ...process.env, ...options.env },
     },
   );
   if (typeof out === 'number') closeSync(out);

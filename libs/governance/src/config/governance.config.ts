@@ -5,6 +5,12 @@ import type { CalendarConfig } from '@govx/policy';
 
 export interface GovernanceConfig {
   readonly natsServers: readonly string[];
+  /** The service's NATS user (docs/access.md §3), when the servers require one. */
+  readonly natsAuth?: {
+    readonly user: string;
+    readonly pass: string;
+    readonly inboxPrefix?: string;
+  };
   /** postgres:// URL of governance's own database (created if missing, migrated at boot). */
   readonly databaseUrl: string;
   readonly http: { readonly host: string; readonly port: number };
@@ -88,7 +94,24 @@ export function loadGovernanceConfig(env: NodeJS.ProcessEnv): GovernanceConfig {
     holidays: list(env['GOVX_GOVERNANCE_HOLIDAYS'], 'GOVX_GOVERNANCE_HOLIDAYS') ?? [],
     workdays: list(env['GOVX_GOVERNANCE_WORKDAYS'], 'GOVX_GOVERNANCE_WORKDAYS') ?? [],
   };
+  const natsUser = env['GOVX_NATS_USER'];
+  const natsPass = env['GOVX_NATS_PASS'];
+  if ((natsUser === undefined) !== (natsPass === undefined))
+    throw new GovernanceConfigError(
+      natsUser === undefined ? 'GOVX_NATS_USER' : 'GOVX_NATS_PASS',
+      'GOVX_NATS_USER and GOVX_NATS_PASS go together',
+    );
+  const inboxPrefix = env['GOVX_NATS_INBOX_PREFIX'];
   return {
+    ...(natsUser !== undefined && natsPass !== undefined
+      ? {
+          natsAuth: {
+            user: natsUser,
+            pass: natsPass,
+            ...(inboxPrefix ? { inboxPrefix } : {}),
+          },
+        }
+      : {}),
     natsServers: list(env['GOVX_NATS_SERVERS'], 'GOVX_NATS_SERVERS') ?? [
       ...GOVERNANCE_DEFAULTS.natsServers,
     ],
