@@ -124,9 +124,31 @@ describe('govx up', () => {
       ),
     );
     await nc.close();
-    expect(receipt).toMatchObject({ seq: actors.length, duplicate: false });
+    expect(receipt.duplicate).toBe(false);
+    expect(receipt.seq).toBeGreaterThanOrEqual(actors.length); // after the key registrations
     seq = receipt.seq;
     leaf = receipt.leafHash;
+
+    // Four department gateways run under their own NATS users, and published their catalogues.
+    for (const [i, d] of [
+      'public-security',
+      'natural-resources',
+      'taxation',
+      'social-security',
+    ].entries()) {
+      expect(out).toMatch(new RegExp(`${d} +http://127\\.0\\.0\\.1:${BASE + 101 + i}`));
+      expect((await fetch(`http://127.0.0.1:${BASE + 101 + i}/health`)).status).toBe(200);
+    }
+    const catalogue = (await (
+      await fetch(`http://127.0.0.1:${BASE + 81}/entries?type=catalogue.publish&limit=100`)
+    ).json()) as { entries: { entry: { actor: string } }[] };
+    expect(new Set(catalogue.entries.map((e) => e.entry.actor))).toEqual(
+      new Set(
+        ['public-security', 'natural-resources', 'taxation', 'social-security'].map(
+          (d) => `dept/${d}/gateway`,
+        ),
+      ),
+    );
 
     // Governance runs, serves the console, and an officer signs in with the seeded password.
     const governance = `http://127.0.0.1:${BASE + 90}`;

@@ -17,7 +17,10 @@ import {
   type NewAccount,
 } from '@govx/access';
 import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
+import { getSuite } from '@govx/crypto';
+import { PayloadStore } from '@govx/gateway';
 import { createAccounts, generatePassword } from './accounts.js';
+import { DEPARTMENT_MAIN, planDepartment, type DepartmentPlan } from './departments.js';
 import { startDatabase, type Database } from './embedded-database.js';
 import {
   BOOTSTRAP_ADMIN,
@@ -47,11 +50,18 @@ export const PlatformSteps = {
   Ledger: 'ledger nodes (3)',
   Keys: 'keys registered on the ledger',
   Governance: 'governance (catalogue, policies, officers, console)',
+  Departments: 'department gateways (4, with demo data)',
 } as const;
 export type PlatformStep = (typeof PlatformSteps)[keyof typeof PlatformSteps];
 
 /** Offsets from the base port. NATS uses client +222.., cluster +322.., monitoring +422... */
-export const PORTS = { nats: 222, postgres: 532, ledgerHttp: 81, governance: 90 } as const;
+export const PORTS = {
+  nats: 222,
+  postgres: 532,
+  ledgerHttp: 81,
+  governance: 90,
+  departments: 101,
+} as const;
 
 export interface PlatformService {
   readonly name: string;
@@ -125,6 +135,8 @@ export class Platform {
   private ledger: LocalLedgerCluster | null = null;
   private nc: NatsConnection | null = null;
   private governance: ChildProcess | null = null;
+  private gateways: ChildProcess[] = [];
+  departments: DepartmentPlan[] = [];
   /** Seeded people's accounts and their passwords (also in <dir>/keys/accounts.json). */
   accounts: { readonly name: string; readonly roles: string; readonly password: string }[] = [];
   private stopping: Promise<void> | null = null;
@@ -199,15 +211,57 @@ export class Platform {
       }),
     );
     this.nc = await this.connect('service', 'platform');
+    await this.createPayloadStreams();
+    this.departments = DEPARTMENTS.map((d, i) =>
+      planDepartment({
+        dir,
+        department: d,
+        gateway: ids.departments[d]!.gateway,
+        office: ids.departments[d]!.office,
+        port: basePort + PORTS.departments + i,
+        natsServers: nats.urls,
+        nats: (({ user, password }) => ({ user, pass: password }))(this.natsUser('department', d)),
+        ledgerUrl: this.ledgerUrls[0]!,
+        postgresUrl: database.url,
+      }),
+    );
     const nc = this.nc;
     await this.step(PlatformSteps.Keys, () =>
       registerKeys(new LedgerClient(nc), this.ledgerUrls[0]!, ids.admin, [
         ids.engine,
         ids.auditor,
         ...Object.values(ids.departments).flatMap((d) => [d.gateway, d.office, d.officer]),
+        ...this.departments.map((d) => d.encryptionKey),
       ]),
     );
     await this.step(PlatformSteps.Governance, () => this.startGovernance(keys));
+    await this.step(PlatformSteps.Departments, async () => {
+      this.gateways = await Promise.all(
+        this.departments.map((d) =>
+          startServiceProcess({
+            name: `gateway ${d.department}`,
+            main: DEPARTMENT_MAIN,
+            args: ['--config', d.configPath],
+            log: join(dir, `department-${d.department}.log`),
+            healthUrl: `${d.url}/health`,
+            readyTimeoutMs: 180_000,
+          }),
+        ),
+      );
+    });
+  }
+
+  /**
+   * The payload store's streams, created once with a ledger node's rights: departments may
+   * use them but create no stream (docs/access.md §3).
+   */
+  private async createPayloadStreams(): Promise<void> {
+    const nc = await this.connect('ledger-node', 'ledger-1');
+    try {
+      await PayloadStore.open(nc, { replicas: 3, suite: getSuite('intl') });
+    } finally {
+      await nc.close();
+    }
   }
 
   get governanceUrl(): string {
@@ -319,6 +373,12 @@ export class Platform {
         url: this.governanceUrl,
         what: 'officer API /governance, console /console/, OpenAPI /docs',
       });
+    for (const d of this.gateways.length ? this.departments : [])
+      out.push({
+        name: d.department,
+        url: d.url,
+        what: 'department gateway: /catalogue /requests /docs',
+      });
     for (const node of this.ledger?.nodes ?? [])
       out.push({
         name: node.id,
@@ -339,6 +399,7 @@ export class Platform {
   /** Stops everything, newest first. Idempotent; safe to call while starting failed. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await Promise.all(this.gateways.map((g) => stopServiceProcess(g)));
       await stopServiceProcess(this.governance);
       await this.nc?.close();
       await this.ledger?.stop();

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { LEDGER_STREAM, LedgerSubjects } from '@govx/bus';
-import { DepartmentSubjects } from '@govx/contracts';
+import { DepartmentSubjects, payloadStorePublishSubjects } from '@govx/contracts';
 import { DEPARTMENT_PATTERN } from '@govx/ledger-core';
 
 export const NatsPrincipalKind = {
@@ -86,7 +86,9 @@ export const LEDGER_ONLY_SUBJECTS: readonly string[] = [
   '$JS.API.STREAM.UPDATE.>',
   '$JS.API.STREAM.DELETE.>',
   '$JS.API.STREAM.PURGE.>',
-  '$JS.API.STREAM.MSG.DELETE.>',
+  // Message deletes are denied on the ledger stream; a payload store's own grants allow
+  // them on its streams (a gateway erases the payloads it stored).
+  `$JS.API.STREAM.MSG.DELETE.${LEDGER_STREAM}`,
   '$JS.API.STREAM.RESTORE.>',
   '$JS.API.CONSUMER.DURABLE.CREATE.>',
 ];
@@ -151,6 +153,8 @@ export function natsUsers(options: NatsUsersOptions): NatsUser[] {
             DepartmentSubjects.submit(d),
             DepartmentSubjects.submitBatch(d),
             ...LEDGER_READ_SUBJECTS,
+            // Its payloads in the payload store (whose streams the platform creates).
+            ...payloadStorePublishSubjects(d).filter((s) => !s.includes('.STREAM.CREATE.')),
           ],
           deny,
         },

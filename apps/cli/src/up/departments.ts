@@ -1,0 +1,85 @@
+// The demo departments' gateways for `govx up`: one config file each under
+// <dir>/departments, keys under <dir>/keys (the signing key is the gateway identity's, the
+// encryption key is created here so that it can be registered on the ledger before the
+// gateway starts), a Bearer token for the department's own systems.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadGatewayKeys } from '@govx/gateway';
+import type { ExtraKey, Identity } from './identities.js';
+
+export const DEPARTMENT_MAIN = fileURLToPath(
+  new URL('../../../department/dist/main.js', import.meta.url),
+);
+
+export interface DepartmentPlan {
+  readonly department: string;
+  readonly configPath: string;
+  readonly url: string;
+  /** The Bearer token of the department's own system `demo-system`. */
+  readonly token: string;
+  /** The gateway's encryption key, to register on the ledger. */
+  readonly encryptionKey: ExtraKey;
+}
+
+export interface DepartmentPlanOptions {
+  readonly dir: string;
+  readonly department: string;
+  readonly gateway: Identity;
+  readonly office: Identity;
+  readonly port: number;
+  readonly natsServers: readonly string[];
+  readonly nats: { readonly user: string; readonly pass: string };
+  readonly ledgerUrl: string;
+  /** Server URL without a database; the department's database is govx_dept_<d>. */
+  readonly postgresUrl: string;
+}
+
+/** Writes the gateway's config (and creates its encryption key) without starting it. */
+export function planDepartment(o: DepartmentPlanOptions): DepartmentPlan {
+  const keys = join(o.dir, 'keys');
+  const encryptionKeyFile = join(keys, `dept_${o.department}_encryption.key.pem`);
+  const { encryption } = loadGatewayKeys('intl', {
+    signingKeyFile: o.gateway.keyFile,
+    encryptionKeyFile,
+  });
+  const tokenFile = join(keys, `dept_${o.department}_system.token`);
+  if (!existsSync(tokenFile))
+    writeFileSync(tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  const config = {
+    department: o.department,
+    suite: 'intl',
+    keys: {
+      signingKeyFile: o.gateway.keyFile,
+      encryptionKeyFile,
+      officeKeyFile: o.office.keyFile,
+    },
+    nats: { servers: o.natsServers, replicas: 3, user: o.nats.user, pass: o.nats.pass },
+    ledger: { httpUrl: o.ledgerUrl },
+    dataSource: {
+      url: `${o.postgresUrl}/govx_dept_${o.department.replaceAll('-', '_')}`,
+      demo: true,
+    },
+    http: { host: '127.0.0.1', port: o.port },
+    systems: [{ id: 'demo-system', token }],
+    peers: {},
+  };
+  const configDir = join(o.dir, 'departments');
+  mkdirSync(configDir, { recursive: true, mode: 0o700 });
+  const configPath = join(configDir, `${o.department}.json`);
+  writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+  return {
+    department: o.department,
+    configPath,
+    url: `http://127.0.0.1:${o.port}`,
+    token,
+    encryptionKey: {
+      actor: o.gateway.actor,
+      roles: o.gateway.roles,
+      ...(o.gateway.department ? { department: o.gateway.department } : {}),
+      publicKey: encryption.publicKey,
+    },
+  };
+}
