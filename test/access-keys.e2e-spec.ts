@@ -231,6 +231,38 @@ describe('keys on the ledger (3 ledger nodes)', () => {
     expect(replies[1]).toMatchObject({ ok: false, error: { code: 'revoked-key' } });
   });
 
+  it('answers a resubmission with its first receipt even when the log changed under it', async () => {
+    const key = intl.generateSigningKey();
+    const registration = register(key, 'dept/land/gateway', ['department-system'], {
+      department: 'land',
+    });
+    const first = await submit(registration);
+    expect(first).toMatchObject({ ok: true, receipt: { duplicate: false } });
+    // The key is registered now: the same registration is owed its receipt, not key-rule.
+    expect(await submit(registration)).toMatchObject({
+      ok: true,
+      receipt: { seq: first.receipt!.seq, leafHash: first.receipt!.leafHash, duplicate: true },
+    });
+    // A different registration of the same key is still refused.
+    await refused(
+      register(key, 'dept/land/gateway', ['department-system'], { department: 'land' }),
+      'key-rule',
+      'body.publicKey',
+    );
+    const used = event(key, 'dept/land/gateway');
+    const usedSeq = await ok(used);
+    await ok(sign('key.revoke', ADMIN, admin, { keyId: key.publicKey.keyId, reason: 'retired' }));
+    // An entry appended while its key counted keeps its receipt after the revocation;
+    // a new one with the revoked key is refused.
+    expect(await submit(used)).toMatchObject({
+      ok: true,
+      receipt: { seq: usedSeq, duplicate: true },
+    });
+    await refused(event(key, 'dept/land/gateway'), 'revoked-key');
+    // The same idempotency key with another signature is not a resubmission.
+    await refused({ ...used, sig: event(key, 'dept/land/gateway').sig }, 'revoked-key');
+  });
+
   it('refuses an encryption key as a signing key', async () => {
     const enc = intl.generateEncryptionKey();
     const g4 = intl.generateSigningKey();

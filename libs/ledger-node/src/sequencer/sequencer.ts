@@ -244,6 +244,29 @@ export class Sequencer {
     });
   }
 
+  /**
+   * The first receipt of a resubmission already in the log: the stored entry with this
+   * (actor, idem) whose submitted fields and signature equal `submission`'s; else null. Lets
+   * intake answer a retry whose checks depend on the log's state (the key it registered now
+   * exists, its signing key was revoked since) with the receipt it was owed.
+   */
+  async storedReceipt(submission: Submission): Promise<Receipt | null> {
+    const existing = await this.store.findByIdem(submission.actor, submission.idem);
+    if (!existing) return null;
+    const first = decodeEntry(existing.bytes, this.options.hasher);
+    if (signedText(first.fields) !== signedText(submission) || first.fields.sig !== submission.sig)
+      return null;
+    await this.durable(existing.seq);
+    return {
+      seq: existing.seq,
+      leafHash: toHex(existing.leafHash),
+      time: existing.time,
+      actor: existing.actor,
+      idem: existing.idem,
+      duplicate: true,
+    };
+  }
+
   /** Size of the log including what this sequencer appended and the witness has not verified. */
   get placedSize(): number {
     return this.base().size;

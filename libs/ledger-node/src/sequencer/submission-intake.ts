@@ -7,7 +7,7 @@
 import { LedgerSubjects, type NatsConnection } from '@govx/bus';
 import type { Msg, Subscription } from '@nats-io/nats-core';
 import { DepartmentSubjects, departmentOfSubmitSubject } from '@govx/contracts';
-import { actorDepartment, type Submission } from '@govx/ledger-core';
+import { actorDepartment, assertSubmission, type Submission } from '@govx/ledger-core';
 import type { Logger } from 'pino';
 import type { LedgerMetrics } from '../node/ledger-metrics.js';
 import type { Witness } from '../witness/witness.js';
@@ -18,6 +18,13 @@ import { SubmissionError, SubmissionErrorCode } from './submission-error.js';
 export const SEQUENCER_QUEUE = 'govx-ledger-sequencers';
 /** How long a submission signed by a just-registered key waits for the witness. */
 const CATCH_UP_MS = 2_000;
+/** Refusals that depend on the log's state, which a resubmission of a stored entry can meet. */
+const STATE_DEPENDENT: ReadonlySet<string> = new Set([
+  SubmissionErrorCode.RevokedKey,
+  SubmissionErrorCode.KeyRule,
+  SubmissionErrorCode.Forbidden,
+  SubmissionErrorCode.SeparationOfDuties,
+]);
 /** Most submissions one batch request may carry. */
 export const MAX_SUBMISSIONS_PER_REQUEST = 1000;
 
@@ -150,7 +157,24 @@ export class SubmissionIntake {
       if (department !== null) this.assertDepartment(submission, department);
       return { ok: true, receipt: await this.sequencer.submit(submission) };
     } catch (e) {
-      return this.refusal(e);
+      const first = await this.firstReceipt(e, read);
+      return first ? { ok: true, receipt: first } : this.refusal(e);
+    }
+  }
+
+  /**
+   * A refusal by a check that depends on the log's state may meet a retry of an entry the log
+   * already holds (a key.register whose key is now registered, an entry whose key was revoked
+   * since): the retry is owed its first receipt, as any resubmission is.
+   */
+  private async firstReceipt(e: unknown, read: () => unknown): Promise<Receipt | null> {
+    if (!(e instanceof SubmissionError) || !STATE_DEPENDENT.has(e.code)) return null;
+    try {
+      const json = read();
+      assertSubmission(json);
+      return await this.sequencer.storedReceipt(json);
+    } catch {
+      return null;
     }
   }
 
