@@ -4,6 +4,7 @@ export * from './merkle/index.js';
 export * from './entry/json-value.js';
 export * from './entry/canonical.js';
 export * from './entry/entry.js';
+export * from './entry/fast-signature.js';
 export * from './entry/decode.js';
 export * from './entry/chain-fields.js';
 export * from './entry/log-appender.js';

@@ -9,8 +9,8 @@ import {
   MalformedEntryError,
   type KeyRegistry,
   type Submission,
+  verifySubmissionSignatureFast,
 } from '@govx/ledger-core';
-import { verifySignature } from '../node/signature-check.js';
 import { SubmissionError, SubmissionErrorCode } from './submission-error.js';
 
 /** A JSON pointer (`/body/fields/2`) in the field style of MalformedEntryError (`body.fields[2]`). */
@@ -124,7 +124,7 @@ export function checkSubmission(
   }
   assertKeyCounts(registry, json, tip);
   const key = registry.record(json.keyId)!.key as SigningPublicKey;
-  if (!verifySignature(json, key)) {
+  if (!verifySubmissionSignatureFast(json, key)) {
     throw new SubmissionError(SubmissionErrorCode.BadSignature, 'signature does not verify', 'sig');
   }
   if (entryType(json.type)) {

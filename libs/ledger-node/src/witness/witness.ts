@@ -13,11 +13,11 @@ import {
   type Entry,
   type KeyRegistry,
   type TreeHasher,
+  verifySubmissionSignatureFast,
 } from '@govx/ledger-core';
 import type { LedgerStore } from '@govx/persistence';
 import type { Logger } from 'pino';
 import type { OwnPlacements } from '../node/own-placements.js';
-import { verifySignature } from '../node/signature-check.js';
 import type { LedgerMetrics } from '../node/ledger-metrics.js';
 import { AlarmKind, type NodeHealth } from '../node/node-health.js';
 
@@ -177,7 +177,7 @@ export class Witness {
     }
     const key = this.registry.record(entry.fields.keyId)!.key as SigningPublicKey;
     // The leaf hash binds these exact bytes, whose signature our own intake verified.
-    if (!this.own.take(entry.leafHashHex) && !verifySignature(entry.fields, key)) {
+    if (!this.own.take(entry.leafHashHex) && !verifySubmissionSignatureFast(entry.fields, key)) {
       return {
         kind: AlarmKind.BadEntry,
         message: `entry ${seq} has a signature that does not verify`,
