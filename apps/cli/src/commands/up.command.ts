@@ -3,12 +3,14 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { ExitCode } from '../exit-code.js';
+import { playDemoStory } from '../up/demo-story.js';
 import { Platform, PlatformSteps, type PlatformStep } from '../up/platform.js';
 
 interface UpOptions {
   readonly dir: string;
   readonly basePort: number;
   readonly exit?: boolean;
+  readonly demo?: boolean;
 }
 
 function port(value: string): number {
@@ -80,11 +82,22 @@ async function up(options: UpOptions): Promise<number> {
   process.stdout.write(
     `govx is up (data in ${dir}):\n${table(platform.services())}\n` +
       `Accounts: ${accounts}; passwords in ${join(dir, 'keys', 'accounts.json')}\n` +
-      (options.exit ? '' : 'Ctrl-C stops everything.\n'),
+      (options.exit || options.demo ? '' : 'Ctrl-C stops everything.\n'),
   );
+  let code: number = ExitCode.Ok;
+  if (options.demo) {
+    const outcome = await playDemoStory(platform, dir, {
+      write: (line) => process.stdout.write(`${line}\n`),
+    }).catch((e: unknown) => {
+      process.stdout.write(`Demo: FAILED: ${(e as Error).message}\n`);
+      return { ok: false };
+    });
+    if (!outcome.ok) code = ExitCode.Failed;
+    if (!options.exit) process.stdout.write('Ctrl-C stops everything.\n');
+  }
   if (options.exit) {
     await platform.stop();
-    return ExitCode.Ok;
+    return code;
   }
   await new Promise<void>((done) => {
     const shutdown = (signal: string): void => {
@@ -95,7 +108,7 @@ async function up(options: UpOptions): Promise<number> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
   process.stdout.write('govx up: stopped.\n');
-  return ExitCode.Ok;
+  return code;
 }
 
 export function registerUpCommand(program: Command): void {
@@ -106,7 +119,11 @@ export function registerUpCommand(program: Command): void {
     )
     .option('--dir <dir>', 'where all its data lives', '.govx')
     .option('--base-port <port>', 'ports are this plus fixed offsets', port, 14000)
-    .option('--exit', 'stop again as soon as everything is up (a smoke test)')
+    .option('--exit', 'stop again as soon as everything is up (a smoke test), or after --demo')
+    .option(
+      '--demo',
+      'play the demo story (a land sale: identity check, tax clearance, an officer decision, a refusal) and audit the log',
+    )
     .action(async (options: UpOptions) => {
       try {
         process.exitCode = await up(options);

@@ -1,0 +1,145 @@
+// `govx up --demo` end to end: the real CLI process starts the platform (embedded PostgreSQL),
+// plays the land-sale story and audits the log. `--demo --exit` exits 0 with every step named
+// and its seqs; a second run on the same directory (fresh request ids) stays up, and the
+// entries the narration names are on a ledger node with their types and signers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+
+const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
+const BASE = 42_000 + Math.floor(Math.random() * 150) * 100;
+let dir: string;
+
+interface Running {
+  readonly child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+const started: ChildProcess[] = [];
+
+function govxUp(extra: string[]): Running {
+  const child = spawn(
+    process.execPath,
+    [GOVX, 'up', '--dir', dir, '--base-port', String(BASE), ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
+  );
+  started.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function until(what: string, check: () => boolean, ms = 400_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const STEPS = [
+  'policies published by the providers',
+  'identity check (核验) at public-security',
+  'tax clearance at taxation',
+  'contribution record at social-security',
+  'a refusal: the seller’s income (not shared)',
+];
+
+/** The `what seq N` pairs of the narration's ledger lines, per step, in order. */
+function seqsOf(out: string): { what: string; seq: number }[][] {
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('    ledger: '))
+    .map((l) =>
+      [...l.slice('    ledger: '.length).matchAll(/([^,]+?) seq (\d+)/g)].map((m) => ({
+        what: m[1]!.trim(),
+        seq: Number(m[2]),
+      })),
+    );
+}
+
+function checkNarration(out: string): { what: string; seq: number }[][] {
+  STEPS.forEach((name, i) => expect(out).toContain(`[${i + 1}] ${name}`));
+  expect(out).not.toContain('FAILED');
+  expect(out).toMatch(/→ match/);
+  expect(out).toMatch(/Audit of the whole log/);
+  expect(out).toMatch(/^ {2}ok: \d+ entries, root [0-9a-f]{64}; \d+ final checkpoints verified/m);
+  expect(out).toContain('Demo: every step held and the audit is ok.');
+  const steps = seqsOf(out);
+  expect(steps).toHaveLength(STEPS.length);
+  const kinds = steps.map((s) => s.map((x) => x.what.split(' ')[0]));
+  expect(kinds).toEqual([
+    ['policy.publish', 'policy.publish', 'policy.publish'],
+    ['request', 'request.endorse', 'decision.approve', 'verification'],
+    ['request', 'request.endorse', 'decision.approve', 'transfer', 'receipt', 'use'],
+    ['request', 'request.endorse', 'decision.approve', 'transfer', 'receipt', 'use'],
+    ['rejection'],
+  ]);
+  return steps;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'govx-up-demo-'));
+  await chmod(dir, 0o755); // the embedded PostgreSQL runs as the OS user postgres when we are root
+});
+
+afterEach(async () => {
+  for (const child of started.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+}, 30_000);
+
+describe('govx up --demo', () => {
+  let first: { what: string; seq: number }[][] = [];
+
+  it('--demo --exit: plays the story, audits the log, exits 0', async () => {
+    const up = govxUp(['--demo', '--exit']);
+    const code = await up.exited;
+    if (code !== 0) throw new Error(`exit ${code}:\n${up.output()}`);
+    first = checkNarration(up.output());
+  }, 420_000);
+
+  it('plays again on the same directory; the named entries are on a ledger node', async () => {
+    const up = govxUp(['--demo']);
+    await until('the end of the story', () => up.output().includes('Ctrl-C stops everything'));
+    const again = checkNarration(up.output());
+    // Fresh entries after the first run's.
+    expect(again[0]![0]!.seq).toBeGreaterThan(first[4]![0]!.seq);
+    const ledger = `http://127.0.0.1:${BASE + 81}`;
+    for (const [i, step] of [...first, ...again].entries()) {
+      for (const { what, seq } of step) {
+        const res = await fetch(`${ledger}/entries/${seq}`);
+        expect(res.status).toBe(200);
+        const { entry } = JSON.parse(await res.text()) as {
+          entry: { type: string; actor: string };
+        };
+        const [type, signer] = what.split(' ');
+        expect({ i, seq, type: entry.type }).toEqual({ i, seq, type });
+        if (signer?.startsWith('(dept/') || signer?.startsWith('(gov/'))
+          expect(entry.actor).toBe(signer.slice(1, -1));
+      }
+    }
+    // The officer's decision and the engine's approvals are signed by who the narration says.
+    const approvals = again.flat().filter((s) => s.what.startsWith('decision.approve'));
+    expect(approvals.map((a) => a.what)).toEqual([
+      'decision.approve (gov/policy-engine)',
+      'decision.approve (gov/policy-engine)',
+      'decision.approve (dept/social-security/officer/duty)',
+    ]);
+    up.child.kill('SIGINT');
+    expect(await up.exited).toBe(0);
+  }, 420_000);
+});
