@@ -84,6 +84,17 @@ async function up(options: UpOptions): Promise<number> {
       `Accounts: ${accounts}; passwords in ${join(dir, 'keys', 'accounts.json')}\n` +
       (options.exit || options.demo ? '' : 'Ctrl-C stops everything.\n'),
   );
+  // Ctrl-C (or SIGTERM) stops everything, also while the demo plays.
+  let signalled = false;
+  const stopped = new Promise<void>((done) => {
+    const shutdown = (signal: string): void => {
+      signalled = true;
+      process.stdout.write(`\ngovx up: ${signal}, stopping…\n`);
+      void platform.stop().then(done);
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
   let code: number = ExitCode.Ok;
   if (options.demo) {
     const outcome = await playDemoStory(platform, dir, {
@@ -93,20 +104,13 @@ async function up(options: UpOptions): Promise<number> {
       return { ok: false };
     });
     if (!outcome.ok) code = ExitCode.Failed;
-    if (!options.exit) process.stdout.write('Ctrl-C stops everything.\n');
+    if (!options.exit && !signalled) process.stdout.write('Ctrl-C stops everything.\n');
   }
-  if (options.exit) {
+  if (options.exit && !signalled) {
     await platform.stop();
     return code;
   }
-  await new Promise<void>((done) => {
-    const shutdown = (signal: string): void => {
-      process.stdout.write(`\ngovx up: ${signal}, stopping…\n`);
-      void platform.stop().then(done);
-    };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-  });
+  await stopped;
   process.stdout.write('govx up: stopped.\n');
   return code;
 }

@@ -35,9 +35,25 @@ import {
   type LedgerEntryView,
 } from './demo-support.js';
 
-const REGISTRY = 'natural-resources';
-const PURPOSE = 'real-estate registration';
+export const REGISTRY = 'natural-resources';
+export const PURPOSE = 'real-estate registration';
 const LEGAL_BASIS = 'Civil Code art. 214; Real Estate Registration Regulation art. 14';
+
+/** What the registry asks each provider in the story (and the not-shared one it is refused). */
+export const STORY_REQUESTS = {
+  identity: { provider: 'public-security', datasetId: 'ps.identity-check', fields: ['name'] },
+  tax: {
+    provider: 'taxation',
+    datasetId: 'tx.tax-clearance',
+    fields: ['status', 'arrearsCny', 'lastFiledYear'],
+  },
+  contribution: {
+    provider: 'social-security',
+    datasetId: 'ss.contribution-record',
+    fields: ['insured', 'monthsContributed', 'lastMonth', 'monthlyBaseCny'],
+  },
+  refused: { provider: 'taxation', datasetId: 'tx.income', fields: ['annualIncomeCny'] },
+} as const;
 
 export interface DemoStep {
   readonly name: string;
@@ -81,7 +97,9 @@ export function pickSale(world: DemoWorld): {
 }
 
 /** The policy source of each provider for the story (libs/policy language, YAML). */
-function policySources(version: number): { provider: string; datasetId: string; source: string }[] {
+export function demoPolicySources(
+  version: number,
+): { provider: string; datasetId: string; source: string }[] {
   const head = (id: string, provider: string, dataset: string): string =>
     `policyId: ${id}\nversion: ${version}\nprovider: ${provider}\ndataset: ${dataset}\n`;
   return [
@@ -217,14 +235,14 @@ class Story {
     const out: string[] = [];
     // A fresh version each run: one more than any published for the dataset.
     let version = 1;
-    for (const p of policySources(1)) {
+    for (const p of demoPolicySources(1)) {
       const view = await ok<{ policies: { version: number }[] }>(
         'GET',
         `${gov}/governance/catalogue/${p.datasetId}`,
       );
       for (const existing of view.policies) version = Math.max(version, existing.version + 1);
     }
-    for (const p of policySources(version)) {
+    for (const p of demoPolicySources(version)) {
       const account = `office-${p.provider}`;
       const token = await this.session(account);
       const checked = await ok<{ document: Record<string, unknown> }>(
@@ -393,9 +411,8 @@ class Story {
         token: registry.token,
         body: {
           requestId,
-          provider: 'taxation',
-          datasetId: 'tx.income',
-          fields: ['annualIncomeCny'],
+          ...STORY_REQUESTS.refused,
+          fields: [...STORY_REQUESTS.refused.fields],
           subject,
           purpose: PURPOSE,
           legalBasis: LEGAL_BASIS,
@@ -415,6 +432,26 @@ class Story {
     );
     seqs.push({ what: `rejection (${rejection.entry.actor})`, seq: rejection.seq });
     return `tx.income refused with HTTP ${answer.status} ${answer.json.code}: ${answer.json.message}`;
+  }
+
+  /**
+   * Waits (at most 30 s) for a final checkpoint that covers every entry so far, so that the
+   * audit checks the story's entries against cosigned roots; its size, or null.
+   */
+  async checkpointCoveringTip(): Promise<number | null> {
+    const size = (await ledgerTip(this.ledgerUrl)) + 1;
+    try {
+      return await waitFor(
+        `a final checkpoint of size ≥ ${size}`,
+        async () => {
+          const a = await call<{ size: number }>('GET', `${this.ledgerUrl}/checkpoints/latest`);
+          return a.status === 200 && a.json.size >= size ? a.json.size : undefined;
+        },
+        30_000,
+      );
+    } catch {
+      return null;
+    }
   }
 
   async audit(): Promise<AuditVerdict> {
@@ -450,9 +487,8 @@ export async function playDemoStory(
 
   await story.step('identity check (核验) at public-security', async (seqs) => {
     const requestId = await story.ask(seqs, {
-      provider: 'public-security',
-      datasetId: 'ps.identity-check',
-      fields: ['name'],
+      ...STORY_REQUESTS.identity,
+      fields: [...STORY_REQUESTS.identity.fields],
       subject: person.idNumber,
       claims: { name: person.name },
       scenario: 'verify the seller’s claimed name and id number',
@@ -510,9 +546,8 @@ export async function playDemoStory(
   };
 
   await transferStep('tax clearance at taxation', {
-    provider: 'taxation',
-    datasetId: 'tx.tax-clearance',
-    fields: ['status', 'arrearsCny', 'lastFiledYear'],
+    ...STORY_REQUESTS.tax,
+    fields: [...STORY_REQUESTS.tax.fields],
     subject: person.idNumber,
     scenario: 'a transfer of real estate requires the seller’s tax clearance',
   });
@@ -523,9 +558,8 @@ export async function playDemoStory(
   await transferStep(
     'contribution record at social-security (sensitive field: an officer decides)',
     {
-      provider: 'social-security',
-      datasetId: 'ss.contribution-record',
-      fields: ['insured', 'monthsContributed', 'lastMonth', 'monthlyBaseCny'],
+      ...STORY_REQUESTS.contribution,
+      fields: [...STORY_REQUESTS.contribution.fields],
       subject: person.idNumber,
       scenario: 'the buyer’s housing eligibility rests on the seller’s contribution history',
       officer: { maskingProfile: catalogueMaskingProfile(ss).id },
@@ -540,6 +574,12 @@ export async function playDemoStory(
   let audit: AuditVerdict | null = null;
   const failures = story.steps.filter((s) => !s.ok).map((s) => `${s.name}: ${s.detail}`);
   try {
+    const covered = await story.checkpointCoveringTip();
+    say(
+      covered === null
+        ? '  (no final checkpoint covers the last entries yet; the audit says how many)'
+        : `  final checkpoint of size ${covered} cosigned`,
+    );
     audit = await story.audit();
     for (const line of verdictText(audit)) say(`  ${line}`);
     if (!audit.ok) failures.push(`audit: ${verdictText(audit).join('; ')}`);
