@@ -1,13 +1,16 @@
 // `govx up --demo` end to end: the real CLI process starts the platform (embedded PostgreSQL),
 // plays the land-sale story and audits the log. `--demo --exit` exits 0 with every step named
 // and its seqs; a second run on the same directory (fresh request ids) stays up, and the
-// entries the narration names are on a ledger node with their types and signers.
+// entries the narration names are on a ledger node with their types and signers. Once the
+// registry is suspended (§27), the story fails and `--demo --exit` exits 1 naming what failed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { importSigningPrivateKey } from '@govx/crypto';
+import { createSubmission } from '@govx/ledger-core';
 
 const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
 const BASE = 42_000 + Math.floor(Math.random() * 150) * 100;
@@ -139,7 +142,57 @@ describe('govx up --demo', () => {
       'decision.approve (gov/policy-engine)',
       'decision.approve (dept/social-security/officer/duty)',
     ]);
+
+    // The admin suspends the registry's sharing rights (§27), for the next test.
+    const governance = `http://127.0.0.1:${BASE + 90}`;
+    const accounts = JSON.parse(
+      await readFile(join(dir, 'keys', 'accounts.json'), 'utf8'),
+    ) as Record<string, string>;
+    const signIn = await fetch(`${governance}/access/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'admin', password: accounts['admin'] }),
+    });
+    const { token } = JSON.parse(await signIn.text()) as { token: string };
+    const admin = importSigningPrivateKey(
+      await readFile(join(dir, 'keys', 'gov_admin_bootstrap.key.pem'), 'utf8'),
+    );
+    const suspended = await fetch(`${governance}/governance/actions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        submission: createSubmission(
+          {
+            type: 'sanction.suspend',
+            actor: 'gov/admin/bootstrap',
+            idem: `demo-e2e-suspend-${process.pid}`,
+            body: { department: 'natural-resources', reason: 'e2e: the story must fail' },
+          },
+          admin,
+        ),
+      }),
+    });
+    expect(suspended.status).toBe(201);
+
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);
+  }, 420_000);
+
+  it('--demo --exit exits 1 naming the failed steps when the registry is suspended; the audit still holds', async () => {
+    const up = govxUp(['--demo', '--exit']);
+    expect(await up.exited).toBe(1);
+    const out = up.output();
+    expect(out).toContain('[1] policies published by the providers: active:');
+    for (const [n, name] of [
+      [2, 'identity check (核验) at public-security'],
+      [3, 'tax clearance at taxation'],
+      [4, 'contribution record at social-security'],
+    ] as const)
+      expect(out).toMatch(
+        new RegExp(`\\[${n}\\] ${name.replace(/[()]/g, '\\$&')}.*: FAILED: .*denied`),
+      );
+    expect(out).toMatch(/\[5\] a refusal: the seller’s income \(not shared\): tx\.income refused/);
+    expect(out).toMatch(/^ {2}ok: \d+ entries, root [0-9a-f]{64}/m);
+    expect(out).toContain('Demo: FAILED:\n  - identity check (核验) at public-security:');
   }, 420_000);
 });
