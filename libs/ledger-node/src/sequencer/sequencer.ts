@@ -68,6 +68,8 @@ const RETRY_BACKOFF_MS = 100;
 const LINGER_MS = 1;
 const FORCE_RECONNECT_AFTER_MS = 3_000;
 const CATCH_UP_TIMEOUT_MS = 5_000;
+/** How long a resubmission's lookup waits for this node to store what a quorum stored. */
+const STORED_CATCH_UP_MS = 2_000;
 
 /** JetStream message id of a submission: one per (actor, idempotency key). */
 export function submissionMsgId(actor: string, idem: string): string {
@@ -251,7 +253,15 @@ export class Sequencer {
    * exists, its signing key was revoked since) with the receipt it was owed.
    */
   async storedReceipt(submission: Submission): Promise<Receipt | null> {
-    const existing = await this.store.findByIdem(submission.actor, submission.idem);
+    let existing = await this.store.findByIdem(submission.actor, submission.idem);
+    if (!existing) {
+      // A quorum of other nodes may hold what this node has not stored yet: catch up (bounded).
+      const target = this.durability.durableSize();
+      const deadline = Date.now() + STORED_CATCH_UP_MS;
+      while (this.witness.stored < target && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      existing = await this.store.findByIdem(submission.actor, submission.idem);
+    }
     if (!existing) return null;
     const first = decodeEntry(existing.bytes, this.options.hasher);
     if (signedText(first.fields) !== signedText(submission) || first.fields.sig !== submission.sig)
