@@ -191,6 +191,9 @@ describe('govx up --demo', () => {
       expect(out).toMatch(
         new RegExp(`\\[${n}\\] ${name.replace(/[()]/g, '\\$&')}.*: FAILED: .*denied`),
       );
+    // Each denial is narrated with its reasons and the seq of the engine's decision.deny.
+    expect(out.match(/decision\.deny \(gov\/policy-engine\) seq \d+/g)).toHaveLength(3);
+    expect(out).toMatch(/denied: .*suspend/i);
     expect(out).toMatch(/\[5\] a refusal: the seller’s income \(not shared\): tx\.income refused/);
     expect(out).toMatch(/^ {2}ok: \d+ entries, root [0-9a-f]{64}/m);
     expect(out).toContain('Demo: FAILED:\n  - identity check (核验) at public-security:');

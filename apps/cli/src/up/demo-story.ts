@@ -325,6 +325,7 @@ class Story {
     requestId: string,
     what: string,
     done: (v: ExchangeView) => boolean,
+    seqs: { what: string; seq: number }[],
   ): Promise<ExchangeView> {
     const registry = this.dept(REGISTRY);
     return waitFor(`${requestId}: ${what}`, async () => {
@@ -335,9 +336,25 @@ class Story {
         throw new Error(
           `${requestId} rejected: ${v.rejections.map((x) => `${x.code} ${x.message}`).join('; ')}`,
         );
-      if (v.state === 'denied') throw new Error(`${requestId} was denied`);
+      if (v.state === 'denied') throw await this.denied(requestId, v.request.seq, seqs);
       return done(v) ? v : undefined;
     });
+  }
+
+  /** The error of a denied request, with the reasons of its `decision.deny` (seq noted). */
+  async denied(
+    requestId: string,
+    requestSeq: number,
+    seqs: { what: string; seq: number }[],
+  ): Promise<Error> {
+    const deny = await waitFor(`the decision.deny of ${requestId}`, async () =>
+      (await entriesOfType(this.ledgerUrl, 'decision.deny', requestSeq)).find(
+        (e) => (e.entry.body['request'] as { seq: number }).seq === requestSeq,
+      ),
+    );
+    seqs.push({ what: `decision.deny (${deny.entry.actor})`, seq: deny.seq });
+    const reasons = (deny.entry.body['reasons'] as string[] | undefined) ?? [];
+    return new Error(`${requestId} was denied: ${reasons.join('; ') || 'no reason given'}`);
   }
 
   async approver(seq: number): Promise<string> {
@@ -379,8 +396,8 @@ class Story {
         request: { seq: number; leaf: string };
         officers: string | null;
       }>('GET', `${gov}/governance/requests/${requestId}`, { token });
-      if (r.state === 'approved' || r.state === 'denied')
-        throw new Error(`${requestId} was ${r.state} without an officer`);
+      if (r.state === 'denied') throw await this.denied(requestId, r.request.seq, seqs);
+      if (r.state === 'approved') throw new Error(`${requestId} was approved without an officer`);
       return r.state === 'pending' ? r : undefined;
     });
     const expires = new Date(Date.now() + 20 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -493,7 +510,12 @@ export async function playDemoStory(
       claims: { name: person.name },
       scenario: 'verify the seller’s claimed name and id number',
     });
-    const v = await story.until(requestId, 'the verification', (x) => x.verification !== null);
+    const v = await story.until(
+      requestId,
+      'the verification',
+      (x) => x.verification !== null,
+      seqs,
+    );
     const approver = await story.approver(v.approval!.seq);
     seqs.push({ what: `decision.approve (${approver})`, seq: v.approval!.seq });
     const { verification } = await story.fetchDelivery(requestId);
@@ -527,7 +549,7 @@ export async function playDemoStory(
           seqs,
         );
       } else how = '';
-      const v = await story.until(requestId, 'the receipt', (x) => x.receipt !== null);
+      const v = await story.until(requestId, 'the receipt', (x) => x.receipt !== null, seqs);
       if (!r.officer) {
         const approver = await story.approver(v.approval!.seq);
         seqs.push({ what: `decision.approve (${approver})`, seq: v.approval!.seq });
