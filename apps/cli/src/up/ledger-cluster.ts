@@ -9,6 +9,12 @@ import { verifierKeyString, type BootstrapKey } from '@govx/ledger-core';
 import { freePort } from './free-port.js';
 import { startServiceProcess, stopServiceProcess } from './service-process.js';
 
+/**
+ * V8 heap cap of every ledger node process: the live heap stays near 40-50 MB; without a cap
+ * V8 keeps hundreds of MB of room for garbage (docs/performance.md, resident memory).
+ */
+export const LEDGER_NODE_HEAP = '--max-old-space-size=160';
+
 const LEDGER_MAIN = fileURLToPath(new URL('../../../ledger/dist/main.js', import.meta.url));
 
 export interface LocalLedgerOptions {
@@ -127,7 +133,7 @@ export class LocalLedgerCluster {
       name: node.id,
       main: LEDGER_MAIN,
       args: ['--config', node.configPath],
-      nodeArgs: this.options.nodeArgs ?? [],
+      nodeArgs: [LEDGER_NODE_HEAP, ...(this.options.nodeArgs ?? [])],
       log: this.options.inheritOutput ? 'inherit' : join(this.options.dir, `${node.id}.log`),
       healthUrl: `${node.url}/health`,
     });
