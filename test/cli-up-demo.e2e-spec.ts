@@ -52,6 +52,7 @@ const STEPS = [
   'tax clearance at taxation',
   'contribution record at social-security',
   'a refusal: the seller’s income (not shared)',
+  'receipts with inclusion proofs',
 ];
 
 /** The `what seq N` pairs of the narration's ledger lines, per step, in order. */
@@ -83,7 +84,11 @@ function checkNarration(out: string): { what: string; seq: number }[][] {
     ['request', 'request.endorse', 'decision.approve', 'transfer', 'receipt', 'use'],
     ['request', 'request.endorse', 'decision.approve', 'transfer', 'receipt', 'use'],
     ['rejection'],
+    [],
   ]);
+  expect(out).toMatch(
+    /\[6\] receipts with inclusion proofs: every entry proven included in the cosigned checkpoint/,
+  );
   return steps;
 }
 
@@ -197,5 +202,6 @@ describe('govx up --demo', () => {
     expect(out).toMatch(/\[5\] a refusal: the seller’s income \(not shared\): tx\.income refused/);
     expect(out).toMatch(/^ {2}ok: \d+ entries, root [0-9a-f]{64}/m);
     expect(out).toContain('Demo: FAILED:\n  - identity check (核验) at public-security:');
+    expect(out).toContain('  - receipts with inclusion proofs: no exchange completed to prove');
   }, 420_000);
 });

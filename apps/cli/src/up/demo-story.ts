@@ -13,7 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditVerdict } from '@govx/audit';
-import { createSubmission, type Submission } from '@govx/ledger-core';
+import {
+  checkProofDocument,
+  createSubmission,
+  parseProofDocument,
+  treeHasher,
+  type Submission,
+} from '@govx/ledger-core';
 import {
   catalogueMaskingProfile,
   demoDepartment,
@@ -141,6 +147,8 @@ interface ExchangeView {
 
 class Story {
   readonly steps: DemoStep[] = [];
+  /** The exchanges the story completed, for their receipts with proofs. */
+  readonly exchanges: { readonly name: string; readonly requestId: string }[] = [];
   private readonly sessions = new Map<string, string>();
   private readonly run = `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
   private counter = 0;
@@ -180,7 +188,9 @@ class Story {
       const detail = await body(seqs);
       this.steps.push({ name, ok: true, seqs, detail });
       this.say(`[${n}] ${name}: ${detail}`);
-      this.say(`    ledger: ${seqs.map((s) => `${s.what} seq ${s.seq}`).join(', ') || '—'}`);
+      this.say(
+        `    ledger: ${seqs.map((s) => `${s.what} seq ${s.seq}`).join(', ') || 'no new entries (reads only)'}`,
+      );
       return true;
     } catch (e) {
       const detail = (e as Error).message;
@@ -471,6 +481,45 @@ class Story {
     }
   }
 
+  /**
+   * The registry's receipts of each exchange (GET /requests/{id}/receipts): every entry with
+   * its RFC 9162 inclusion proof, checked as `govx proof verify` does and against the root of
+   * the cosigned checkpoint it names.
+   */
+  async proofs(): Promise<string> {
+    if (this.exchanges.length === 0) throw new Error('no exchange completed to prove');
+    const size = await this.checkpointCoveringTip();
+    if (size === null) throw new Error('no final checkpoint covers the story within 30 s');
+    const registry = this.dept(REGISTRY);
+    const roots = new Map<number, string>();
+    const out: string[] = [];
+    for (const x of this.exchanges) {
+      const { entries } = await ok<{
+        entries: { type: string; ref: { seq: number; leaf: string }; proof: unknown }[];
+      }>('GET', `${registry.url}/requests/${x.requestId}/receipts`, { token: registry.token });
+      for (const e of entries) {
+        if (e.proof === null)
+          throw new Error(`${x.name}: ${e.type} seq ${e.ref.seq} has no proof yet`);
+        const doc = parseProofDocument(JSON.stringify(e.proof));
+        if (doc.type !== 'inclusion' || doc.leafHash !== e.ref.leaf || doc.index !== e.ref.seq)
+          throw new Error(`${x.name}: the proof of seq ${e.ref.seq} is not of its entry`);
+        const check = checkProofDocument(doc, treeHasher('sha256'));
+        if (!check.ok) throw new Error(`${x.name}: seq ${e.ref.seq}: ${check.reason}`);
+        if (!roots.has(doc.treeSize)) {
+          const c = await ok<{ root: string; final: boolean }>(
+            'GET',
+            `${this.ledgerUrl}/checkpoints/${doc.treeSize}`,
+          );
+          roots.set(doc.treeSize, c.final ? c.root : '');
+        }
+        if (roots.get(doc.treeSize) !== doc.root)
+          throw new Error(`${x.name}: seq ${e.ref.seq}: root is not the cosigned checkpoint's`);
+      }
+      out.push(`${x.name} ${entries.length} entries (${entries.map((e) => e.type).join(', ')})`);
+    }
+    return `every entry proven included in the cosigned checkpoint${roots.size > 1 ? 's' : ''} of size ${[...roots.keys()].join(', ')}: ${out.join('; ')}`;
+  }
+
   async audit(): Promise<AuditVerdict> {
     const configPath = join(this.dir, 'ledger', 'ledger-1.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { database: { url: string } };
@@ -519,6 +568,7 @@ export async function playDemoStory(
     const approver = await story.approver(v.approval!.seq);
     seqs.push({ what: `decision.approve (${approver})`, seq: v.approval!.seq });
     const { verification } = await story.fetchDelivery(requestId);
+    story.exchanges.push({ name: 'identity check', requestId });
     const ver = await entriesOfType(story.ledgerUrl, 'verification', v.request.seq);
     const entry = ver.find((e) => e.entry.body['requestId'] === requestId);
     if (entry) seqs.push({ what: 'verification', seq: entry.seq });
@@ -560,6 +610,7 @@ export async function playDemoStory(
       const { payload } = await story.fetchDelivery(requestId);
       if (!payload) throw new Error('no payload delivered');
       await story.recordUse(requestId, seqs);
+      story.exchanges.push({ name: r.datasetId, requestId });
       const record = Object.entries(payload.record)
         .map(([k, val]) => `${k}=${String(val)}`)
         .join(', ');
@@ -591,6 +642,8 @@ export async function playDemoStory(
   await story.step('a refusal: the seller’s income (not shared)', (seqs) =>
     story.refusal(seqs, person.idNumber),
   );
+
+  await story.step('receipts with inclusion proofs', () => story.proofs());
 
   say('Audit of the whole log (libs/audit, as `govx audit verify`, source: ledger-1 database):');
   let audit: AuditVerdict | null = null;
