@@ -72,6 +72,14 @@ function checkNarration(out: string): { what: string; seq: number }[][] {
   STEPS.forEach((name, i) => expect(out).toContain(`[${i + 1}] ${name}`));
   expect(out).not.toContain('FAILED');
   expect(out).toMatch(/→ match/);
+  // Decided by the policies the story published: two by the engine, one put before an officer.
+  expect(out).toMatch(
+    /→ match .*auto-approved by gov\/policy-engine under demo-identity-check@\d+/,
+  );
+  expect(out).toMatch(/auto-approved by gov\/policy-engine under demo-tax-clearance@\d+/);
+  expect(out).toMatch(
+    /demo-contribution-record@\d+ put it before officers: one; officer-social-security signed in/,
+  );
   expect(out).toMatch(/Audit of the whole log/);
   expect(out).toMatch(/^ {2}ok: \d+ entries, root [0-9a-f]{64}; \d+ final checkpoints verified/m);
   expect(out).toContain('Demo: every step held and the audit is ok.');

@@ -149,6 +149,8 @@ class Story {
   readonly steps: DemoStep[] = [];
   /** The exchanges the story completed, for their receipts with proofs. */
   readonly exchanges: { readonly name: string; readonly requestId: string }[] = [];
+  /** datasetId → the `policyId@version` this run published for it. */
+  readonly published = new Map<string, string>();
   private readonly sessions = new Map<string, string>();
   private readonly run = `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
   private counter = 0;
@@ -279,6 +281,7 @@ class Story {
       const mine = view.policies.find((x) => x.policyId === policyId && x.version === version);
       if (mine?.status !== 'active')
         throw new Error(`${policyId}@${version} is ${mine?.status ?? 'missing'}, not active`);
+      this.published.set(p.datasetId, `${policyId}@${version}`);
       out.push(`${policyId}@${version} (${p.datasetId}, signed by dept/${p.provider}/office)`);
     }
     return `active: ${out.join('; ')}`;
@@ -367,9 +370,19 @@ class Story {
     return new Error(`${requestId} was denied: ${reasons.join('; ') || 'no reason given'}`);
   }
 
-  async approver(seq: number): Promise<string> {
+  /** Who signed an approval, and under which policy version (`id@version`, or null). */
+  async approver(seq: number): Promise<{ actor: string; policy: string | null }> {
     const e = await ok<LedgerEntryView>('GET', `${this.ledgerUrl}/entries/${seq}`);
-    return e.entry.actor;
+    const p = e.entry.body['policy'] as { id: string; version: number } | undefined;
+    return { actor: e.entry.actor, policy: p ? `${p.id}@${p.version}` : null };
+  }
+
+  /** Throws unless the decision came from the policy this run published for the dataset. */
+  expectPolicy(datasetId: string, policy: string | null): void {
+    const published = this.published.get(datasetId);
+    if (published === undefined) throw new Error(`no policy was published for ${datasetId}`);
+    if (policy !== published)
+      throw new Error(`decided under ${policy ?? 'no policy'}, not the published ${published}`);
   }
 
   async fetchDelivery(requestId: string): Promise<{
@@ -392,6 +405,7 @@ class Story {
   /** An officer of the provider approves a pending request with her own key. */
   async officerApproves(
     provider: string,
+    datasetId: string,
     requestId: string,
     fields: string[],
     maskingProfile: string,
@@ -405,6 +419,7 @@ class Story {
         state: string;
         request: { seq: number; leaf: string };
         officers: string | null;
+        evaluation: { policy?: { id: string; version: number } } | null;
       }>('GET', `${gov}/governance/requests/${requestId}`, { token });
       if (r.state === 'denied') throw await this.denied(requestId, r.request.seq, seqs);
       if (r.state === 'approved') throw new Error(`${requestId} was approved without an officer`);
@@ -423,7 +438,12 @@ class Story {
       }),
     );
     seqs.push({ what: `decision.approve (${officer.actor})`, seq: receipt.seq });
-    return `${account} signed in, approved with her key (officers: ${pending.officers ?? 'one'})`;
+    const policy = pending.evaluation?.policy;
+    this.expectPolicy(datasetId, policy ? `${policy.id}@${policy.version}` : null);
+    return (
+      `${policy ? `${policy.id}@${policy.version}` : 'the policy'} put it before officers: ` +
+      `${pending.officers ?? 'one'}; ${account} signed in and approved with her key`
+    );
   }
 
   /** A request for a not-shared dataset: refused, with a rejection entry. */
@@ -566,14 +586,15 @@ export async function playDemoStory(
       seqs,
     );
     const approver = await story.approver(v.approval!.seq);
-    seqs.push({ what: `decision.approve (${approver})`, seq: v.approval!.seq });
+    seqs.push({ what: `decision.approve (${approver.actor})`, seq: v.approval!.seq });
+    story.expectPolicy(STORY_REQUESTS.identity.datasetId, approver.policy);
     const { verification } = await story.fetchDelivery(requestId);
     story.exchanges.push({ name: 'identity check', requestId });
     const ver = await entriesOfType(story.ledgerUrl, 'verification', v.request.seq);
     const entry = ver.find((e) => e.entry.body['requestId'] === requestId);
     if (entry) seqs.push({ what: 'verification', seq: entry.seq });
     if (verification !== 'match') throw new Error(`expected match, got ${String(verification)}`);
-    return `claimed name ${person.name} + id ${person.idNumber} → ${verification} (no record left public-security; auto-approved by ${approver})`;
+    return `claimed name ${person.name} + id ${person.idNumber} → ${verification} (no record left public-security; auto-approved by ${approver.actor} under ${approver.policy ?? 'no policy'})`;
   });
 
   const transferStep = async (
@@ -593,6 +614,7 @@ export async function playDemoStory(
       if (r.officer) {
         how = await story.officerApproves(
           r.provider,
+          r.datasetId,
           requestId,
           r.fields,
           r.officer.maskingProfile,
@@ -602,8 +624,9 @@ export async function playDemoStory(
       const v = await story.until(requestId, 'the receipt', (x) => x.receipt !== null, seqs);
       if (!r.officer) {
         const approver = await story.approver(v.approval!.seq);
-        seqs.push({ what: `decision.approve (${approver})`, seq: v.approval!.seq });
-        how = `auto-approved by ${approver}`;
+        seqs.push({ what: `decision.approve (${approver.actor})`, seq: v.approval!.seq });
+        story.expectPolicy(r.datasetId, approver.policy);
+        how = `auto-approved by ${approver.actor} under ${approver.policy ?? 'no policy'}`;
       }
       seqs.push({ what: 'transfer', seq: v.transfer!.seq });
       seqs.push({ what: 'receipt', seq: v.receipt!.seq });
