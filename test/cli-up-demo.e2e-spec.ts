@@ -3,48 +3,17 @@
 // and its seqs; a second run on the same directory (fresh request ids) stays up, and the
 // entries the narration names are on a ledger node with their types and signers. Once the
 // registry is suspended (§27), the story fails and `--demo --exit` exits 1 naming what failed.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { importSigningPrivateKey } from '@govx/crypto';
 import { createSubmission } from '@govx/ledger-core';
+import { govxUpHarness, until, type GovxUpHarness, type RunningUp } from './support/govx-up.js';
 
-const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
-const BASE = 42_000 + Math.floor(Math.random() * 150) * 100;
+let h: GovxUpHarness;
 let dir: string;
-
-interface Running {
-  readonly child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-const started: ChildProcess[] = [];
-
-function govxUp(extra: string[]): Running {
-  const child = spawn(
-    process.execPath,
-    [GOVX, 'up', '--dir', dir, '--base-port', String(BASE), ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
-  );
-  started.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
-}
-
-async function until(what: string, check: () => boolean, ms = 400_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+let BASE: number;
+const govxUp = (extra: string[] = []): RunningUp => h.up(extra);
 
 const STEPS = [
   'policies published by the providers',
@@ -101,18 +70,12 @@ function checkNarration(out: string): { what: string; seq: number }[][] {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'govx-up-demo-'));
-  await chmod(dir, 0o755); // the embedded PostgreSQL runs as the OS user postgres when we are root
+  h = await govxUpHarness('up-demo', 42000);
+  dir = h.dir;
+  BASE = h.base;
 });
 
-afterEach(async () => {
-  for (const child of started.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}, 60_000);
+afterEach(() => h.stopAll(), 60_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -130,7 +93,11 @@ describe('govx up --demo', () => {
 
   it('plays again on the same directory; the named entries are on a ledger node', async () => {
     const up = govxUp(['--demo']);
-    await until('the end of the story', () => up.output().includes('Ctrl-C stops everything'));
+    await until(
+      'the end of the story',
+      () => up.output().includes('Ctrl-C stops everything'),
+      400_000,
+    );
     const again = checkNarration(up.output());
     // Fresh entries after the first run's.
     expect(again[0]![0]!.seq).toBeGreaterThan(first[4]![0]!.seq);

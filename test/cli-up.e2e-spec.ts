@@ -1,51 +1,26 @@
 // `govx up` end to end: the real CLI process starts PostgreSQL (embedded), a 3-node NATS
 // cluster and 3 ledger nodes; the ledger takes an entry; Ctrl-C (SIGINT) stops everything;
 // started again on the same directory, it resumes with the same log and keys.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectBus, LedgerClient } from '@govx/bus';
 import { importSigningPrivateKey } from '@govx/crypto';
 import { createSubmission } from '@govx/ledger-core';
 import { connect } from '@nats-io/transport-node';
+import {
+  GOVX,
+  govxUpHarness,
+  until,
+  type GovxUpHarness,
+  type RunningUp,
+} from './support/govx-up.js';
 
-const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
-const BASE = 20_000 + Math.floor(Math.random() * 200) * 100;
+let h: GovxUpHarness;
 let dir: string;
-
-interface Running {
-  readonly child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-/** Every govx up started, so that a failed test still stops its platform (by PID). */
-const started: ChildProcess[] = [];
-
-function govxUp(extra: string[] = []): Running {
-  const child = spawn(
-    process.execPath,
-    [GOVX, 'up', '--dir', dir, '--base-port', String(BASE), ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
-  );
-  started.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
-}
-
-async function until(what: string, check: () => boolean, ms = 240_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+let BASE: number;
+const govxUp = (extra: string[] = []): RunningUp => h.up(extra);
 
 const portOpen = async (url: string): Promise<boolean> =>
   fetch(url).then(
@@ -54,18 +29,12 @@ const portOpen = async (url: string): Promise<boolean> =>
   );
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'govx-up-'));
-  await chmod(dir, 0o755); // the embedded PostgreSQL runs as the OS user postgres when we are root
+  h = await govxUpHarness('up', 20000);
+  dir = h.dir;
+  BASE = h.base;
 });
 
-afterEach(async () => {
-  for (const child of started.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}, 60_000);
+afterEach(() => h.stopAll(), 60_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
