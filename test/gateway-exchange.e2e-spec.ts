@@ -22,7 +22,7 @@ import {
   sealPayload,
   type DemoWorld,
 } from '@govx/gateway';
-import type { EntryRef } from '@govx/contracts';
+import { policyMaskingProfileId, type EntryRef } from '@govx/contracts';
 import { checkProofDocument, createSubmission } from '@govx/ledger-core';
 import pg from 'pg';
 import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
@@ -47,6 +47,7 @@ describe('department gateways: the exchange', () => {
   let world: DemoWorld;
   const engine = getSuite('intl').generateSigningKey();
   const office = getSuite('intl').generateSigningKey();
+  const psOffice = getSuite('intl').generateSigningKey();
   const keys = DEPTS.map((d) => ({
     signing: getSuite(d.suite).generateSigningKey(),
     encryption: getSuite(d.suite).generateEncryptionKey(),
@@ -160,6 +161,7 @@ describe('department gateways: the exchange', () => {
         })),
         { actor: 'gov/policy-engine', publicKeyPem: engine.publicKey.toPem() },
         { actor: 'dept/natural-resources/office', publicKeyPem: office.publicKey.toPem() },
+        { actor: 'dept/public-security/office', publicKeyPem: psOffice.publicKey.toPem() },
       ],
       checkpoint: { everyEntries: 10, everyMs: 200 },
     });
@@ -255,6 +257,128 @@ describe('department gateways: the exchange', () => {
     expect(nr().index.exchanges.get(requestId)!.transfer!.body.maskingProfile).toBe(
       'ps.identity:v1:masked',
     );
+  });
+
+  it("applies a published policy's masking profile an engine approval names (<policyId>@<version>:<name>)", async () => {
+    // The provider's office publishes a policy with a masking profile; the policy engine's
+    // approval names it as governance does (contracts policyMaskingProfileId); the provider
+    // resolves it from the policy.publish entry it followed on the ledger.
+    const policy = {
+      policyId: 'ps-identity-sharing',
+      version: 2,
+      provider: 'public-security',
+      dataset: 'ps.identity',
+      maskingProfiles: {
+        registry: { idNumber: 'partial', name: 'hash', gender: 'none', address: 'redact' },
+      },
+      rules: [
+        {
+          id: 'registry',
+          when: {
+            requesters: ['natural-resources'],
+            fields: ['idNumber', 'name', 'gender', 'address'],
+          },
+          then: { decision: 'approve', maskingProfile: 'registry' },
+        },
+      ],
+    };
+    await client.submit(
+      createSubmission(
+        {
+          type: 'policy.publish',
+          actor: 'dept/public-security/office',
+          idem: `policy-${process.pid}-${counter++}`,
+          body: {
+            policyId: policy.policyId,
+            version: policy.version,
+            provider: policy.provider,
+            document: policy,
+          } as never,
+        },
+        psOffice,
+      ),
+    );
+    const profileId = policyMaskingProfileId('ps-identity-sharing', 2, 'registry');
+    expect(profileId).toBe('ps-identity-sharing@2:registry');
+    const person = owner();
+    const fields = ['idNumber', 'name', 'gender', 'address'];
+    const { requestId, receipt } = await request(
+      nr(),
+      'public-security',
+      'ps.identity',
+      fields,
+      person.idNumber,
+    );
+    await waitFor(
+      'the request and the policy at the provider',
+      async () =>
+        ps().index.exchanges.has(requestId) && ps().index.policies.has('ps-identity-sharing@2'),
+    );
+    await client.submit(
+      createSubmission(
+        {
+          type: 'decision.approve',
+          actor: 'gov/policy-engine',
+          idem: `approve-${process.pid}-${counter++}`,
+          body: {
+            request: { seq: receipt.seq, leaf: receipt.leafHash },
+            fields,
+            maskingProfile: profileId,
+            final: true,
+            expires: new Date(Date.now() + 3_600_000).toISOString(),
+            policy: { id: 'ps-identity-sharing', version: 2 },
+            traceHash: 'ab'.repeat(32),
+          },
+        },
+        engine,
+      ),
+    );
+    await waitFor('the receipt', async () => nr().request(requestId).state === 'received');
+    const { payload } = await nr().delivery(requestId);
+    expect(payload?.maskingProfile).toBe(profileId);
+    expect(payload?.record['idNumber']).toBe(
+      `${person.idNumber.slice(0, 6)}********${person.idNumber.slice(14)}`,
+    );
+    expect(payload?.record['name']).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(payload?.record['gender']).toBe(person.gender);
+    expect(payload?.record['address']).toBe('***');
+    expect(nr().index.exchanges.get(requestId)!.transfer!.body.maskingProfile).toBe(profileId);
+
+    // A profile of a policy that is not on the ledger, or not the approving one: refused.
+    for (const [maskingProfile, policyRef] of [
+      ['ps-identity-sharing@9:registry', { id: 'ps-identity-sharing', version: 9 }],
+      [profileId, { id: 'ps-identity-sharing', version: 1 }],
+    ] as const) {
+      const r = await request(nr(), 'public-security', 'ps.identity', fields, person.idNumber);
+      await waitFor('the request at the provider', async () =>
+        ps().index.exchanges.has(r.requestId),
+      );
+      await client.submit(
+        createSubmission(
+          {
+            type: 'decision.approve',
+            actor: 'gov/policy-engine',
+            idem: `approve-${process.pid}-${counter++}`,
+            body: {
+              request: { seq: r.receipt.seq, leaf: r.receipt.leafHash },
+              fields,
+              maskingProfile,
+              final: true,
+              expires: new Date(Date.now() + 3_600_000).toISOString(),
+              policy: policyRef,
+              traceHash: 'ab'.repeat(32),
+            },
+          },
+          engine,
+        ),
+      );
+      await waitFor('the rejection', async () =>
+        nr()
+          .request(r.requestId)
+          .rejections.some((x) => x.code === 'approval-mismatch'),
+      );
+      expect(nr().request(r.requestId).state).toBe('rejected');
+    }
   });
 
   it('answers a verification-only query with match or no-match, never the record', async () => {

@@ -93,7 +93,9 @@ rules:
       requesters: [natural-resources]
       purposes: [land registration]
       fields: [taxpayerId, cleared, arrears]
-    then: { decision: approve }
+    then: { decision: approve, maskingProfile: registry }
+maskingProfiles:
+  registry: { taxpayerId: partial, arrears: redact }
 `;
 
 describe('governance (e2e)', () => {
@@ -282,6 +284,8 @@ describe('governance (e2e)', () => {
         fields: ['taxpayerId', 'cleared'],
         final: true,
         policy: { id: 'tax-clearance-sharing', version: 1 },
+        // The one masking profile id space the gateways resolve (contracts masking-profile.ts).
+        maskingProfile: 'tax-clearance-sharing@1:registry',
       },
     });
     // The auditor: the policy from its policy.publish entry, the request and the endorse time from theirs.

@@ -3,6 +3,7 @@
 // the payload store. Personal data never appears here: only refs, hashes and commitments.
 import { defineEntryType } from './entry-types.js';
 import { entryRefSchema, type EntryRef } from './governance.js';
+import { maskingProfileIdSchema } from './masking-profile.js';
 
 export const ExchangeEntryTypes = {
   Transfer: 'transfer',
@@ -77,6 +78,7 @@ export interface TransferBody {
   readonly ciphertextHash: string;
   readonly size: number;
   readonly commitment: string;
+  /** The id of the approval's masking profile (masking-profile.ts). */
   readonly maskingProfile?: string;
   readonly payloadId: string;
   /** When the payload store erases the ciphertext (retention). */
@@ -141,7 +143,7 @@ defineEntryType({
       ciphertextHash: hex64,
       size: { type: 'integer', minimum: 1, maximum: 1_073_741_824 },
       commitment: hex64,
-      maskingProfile: id,
+      maskingProfile: maskingProfileIdSchema,
       payloadId: id,
       expires: dateTime,
     },

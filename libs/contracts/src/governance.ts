@@ -3,6 +3,7 @@
 // (政务数据共享条例, State Council Order No. 809, 2025): one JSON Schema per body, plus the rules
 // a schema cannot say (checkGovernanceRules), each error naming the JSON pointer at fault.
 import { BodySchemaError, defineEntryType, validateEntryBody } from './entry-types.js';
+import { maskingProfileIdSchema } from './masking-profile.js';
 
 /** §13 sharing categories (§14–15). */
 export const SharingCategory = {
@@ -223,6 +224,7 @@ export interface RequestEndorseBody {
 export interface DecisionApproveBody {
   readonly request: EntryRef;
   readonly fields: readonly string[];
+  /** A masking profile id (masking-profile.ts): catalogue or `<policyId>@<version>:<name>`. */
   readonly maskingProfile?: string;
   readonly expires: string;
   /** false: one sign-off of a four-eyes approval; gateways act only on final approvals. */
@@ -459,7 +461,7 @@ defineEntryType({
   schema: obj(['request', 'fields', 'expires', 'final'], {
     request: entryRefSchema,
     fields: fieldList,
-    maskingProfile: id,
+    maskingProfile: maskingProfileIdSchema,
     expires: dateTime,
     final: { type: 'boolean' },
     policy: policyRef,

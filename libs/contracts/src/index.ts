@@ -4,3 +4,4 @@ export * from './entry-types.js';
 export * from './governance.js';
 export * from './access.js';
 export * from './exchange.js';
+export * from './masking-profile.js';

@@ -204,7 +204,12 @@ function request(
   });
 }
 
-function engineApproval(s: Story, req: Entry, fields = ['taxpayerId', 'cleared']): Entry {
+function engineApproval(
+  s: Story,
+  req: Entry,
+  fields = ['taxpayerId', 'cleared'],
+  extra: Record<string, unknown> = {},
+): Entry {
   const compiled = compilePolicy(policyDocument, () => taxClearance);
   const evaluation = evaluate(
     compiled,
@@ -222,11 +227,12 @@ function engineApproval(s: Story, req: Entry, fields = ['taxpayerId', 'cleared']
   return s.add('engine', 'decision.approve', {
     request: ref(req),
     fields,
-    maskingProfile: 'registry',
+    maskingProfile: 'tax-clearance-sharing@3:registry',
     expires: '2026-12-31T00:00:00.000Z',
     final: true,
     policy: { id: 'tax-clearance-sharing', version: 3 },
     traceHash: traceHash(evaluation),
+    ...extra,
   });
 }
 
@@ -244,7 +250,7 @@ function transfer(
     ciphertextHash: HEX,
     size: 512,
     commitment: HEX,
-    maskingProfile: 'registry',
+    maskingProfile: 'tax-clearance-sharing@3:registry',
     payloadId: `p-${req.seq}`,
     expires: '2027-01-31T00:00:00.000Z',
     ...extra,
@@ -352,6 +358,22 @@ describe('business rules', () => {
       [foreign.seq, 'approval.unauthorised'],
       [alone.seq, 'approval.four-eyes'],
     ]);
+  });
+
+  it("report an engine approval that does not name its policy's masking profile as <policyId>@<version>:<name>", async () => {
+    const s = opening();
+    const bare = engineApproval(s, request(s, 'r-1', 'land registration'), undefined, {
+      maskingProfile: 'registry',
+    });
+    const other = engineApproval(s, request(s, 'r-2', 'land registration'), undefined, {
+      maskingProfile: 'tax-clearance-sharing@2:registry',
+    });
+    const v = await s.audit();
+    expect(rules(v)).toEqual([
+      [bare.seq, 'approval.policy-mismatch'],
+      [other.seq, 'approval.policy-mismatch'],
+    ]);
+    expect(v.violations[0]!.message).toContain('tax-clearance-sharing@3:registry');
   });
 
   it('reject an approval signed with a revoked officer key at its seq', async () => {

@@ -2,11 +2,13 @@
 // every transfer answers a final, unrevoked, unexpired approval of its request and stays
 // within it; every approval comes from an officer of the providing department (by the key
 // registry at its seq) or from the policy engine under a published policy that, re-evaluated
-// now (libs/policy), approves the same fields; four-eyes where that policy demands it; each
+// now (libs/policy), approves the same fields with the same masking profile
+// (`<policyId>@<version>:<name>`); four-eyes where that policy demands it; each
 // receipt matches its transfer. Memory: O(exchanges and catalogue), not O(entries).
 import {
   GovernanceEntryTypes as G,
   ExchangeEntryTypes as X,
+  policyMaskingProfileId,
   type CataloguePublishBody,
   type DecisionApproveBody,
   type DecisionDenyBody,
@@ -260,6 +262,15 @@ export class BusinessRules {
           Rule.ApprovalPolicyMismatch,
           `policy ${b.policy.id} v${b.policy.version} re-evaluated gives ${evaluation.decision} of [${evaluation.fields.join(', ')}], the entry approves [${b.fields.join(', ')}]`,
         );
+      } else {
+        const profile = evaluation.maskingProfile
+          ? policyMaskingProfileId(b.policy.id, b.policy.version, evaluation.maskingProfile)
+          : null;
+        if (profile !== (b.maskingProfile ?? null))
+          flag(
+            Rule.ApprovalPolicyMismatch,
+            `policy ${b.policy.id} v${b.policy.version} re-evaluated gives masking profile ${profile ?? 'none'}, the entry names ${b.maskingProfile ?? 'none'}`,
+          );
       }
     } else {
       const roles = registry.rolesOf(f.actor, f.seq);

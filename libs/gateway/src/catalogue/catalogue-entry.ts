@@ -60,11 +60,11 @@ export class CatalogueError extends Error {
 }
 
 /** The governance masking method a concrete rule amounts to. */
-function maskingMethod(
+export function maskingMethod(
   rule: string | undefined,
 ): CataloguePublishBody['fields'][number]['masking'] {
   if (rule === undefined) return 'none';
-  return rule === 'redact' ? 'redact' : 'partial';
+  return rule === 'redact' ? 'redact' : rule === 'hash' ? 'hash' : 'partial';
 }
 
 /** The `catalogue.publish` body; BodySchemaError / CatalogueError naming the field. */

@@ -10,6 +10,7 @@ import type {
   DestructionBody,
   EntryRef,
   PayloadEraseBody,
+  PolicyPublishBody,
   ReceiptBody,
   RejectionBody,
   RequestBody,
@@ -79,6 +80,8 @@ export class ExchangeIndex {
   readonly catalogue = new Map<string, Placed<CataloguePublishBody>[]>();
   /** requestId → exchange. */
   readonly exchanges = new Map<string, ExchangeRecord>();
+  /** `<policyId>@<version>` → the policy.publish entry (masking profiles of approvals). */
+  readonly policies = new Map<string, Placed<PolicyPublishBody>>();
   /** department → PEM of its gateway's newest registered encryption key. */
   readonly encryptionKeys = new Map<string, string>();
   private readonly byRef = new Map<string, ExchangeRecord>();
@@ -101,6 +104,14 @@ export class ExchangeIndex {
         const list = this.catalogue.get(p.body.datasetId) ?? [];
         list.push(p);
         this.catalogue.set(p.body.datasetId, list);
+        return undefined;
+      }
+      case 'policy.publish': {
+        // The provider's own office or a platform admin publish its policies (0006).
+        const p = placed<PolicyPublishBody>();
+        const key = `${p.body.policyId}@${p.body.version}`;
+        const by = p.actor.startsWith('gov/admin/') || p.actor === `dept/${p.body.provider}/office`;
+        if (by && !this.policies.has(key)) this.policies.set(key, p);
         return undefined;
       }
       case 'key.register': {

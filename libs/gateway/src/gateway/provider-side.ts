@@ -2,15 +2,23 @@
 // `transfer` (read, keep approved fields, mask, seal to the requester, store) or, for a
 // verification-only dataset, a `verification`; erases payloads (retention, destruction);
 // gives consent to pass data on. Refusals become `rejection` entries.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { LedgerReceipt } from '@govx/bus';
-import { ExchangeEntryTypes, GovernanceEntryTypes, type TransferBody } from '@govx/contracts';
+import {
+  ExchangeEntryTypes,
+  GovernanceEntryTypes,
+  parsePolicyMaskingProfileId,
+  type TransferBody,
+} from '@govx/contracts';
 import { getSuite, type CryptoSuite, type EncryptionPublicKey } from '@govx/crypto';
 import type { CatalogueEntry } from '../catalogue/catalogue-entry.js';
 import {
   applyMaskingProfile,
   catalogueMaskingProfile,
   keepApprovedFields,
+  MaskingError,
+  policyMaskingProfile,
+  type FieldHasher,
   type MaskingProfile,
 } from '../exchange/masking.js';
 import { sealPayload, type Payload } from '../exchange/payload-envelope.js';
@@ -152,12 +160,14 @@ export class ProviderSide {
         `no record for the subject in ${entry.datasetId}`,
         'subjectSealed',
       );
-    const profile = this.maskingProfile(entry, approval.body.maskingProfile);
+    const profile = this.maskingProfile(x, entry);
     const kept = keepApprovedFields(record, approval.body.fields);
     const payload: Payload = {
       requestId: request.requestId,
       datasetId: entry.datasetId,
-      record: profile ? applyMaskingProfile(profile, kept) : kept,
+      record: profile
+        ? applyMaskingProfile(profile, kept, this.hasher(x.requester, entry.datasetId))
+        : kept,
       maskingProfile: profile?.id ?? null,
       purpose: request.purpose,
       useUntil: `${request.timeLimit}T23:59:59.999Z`,
@@ -187,16 +197,64 @@ export class ProviderSide {
     await this.ctx.submit(ExchangeEntryTypes.Transfer, `transfer/${approval.ref.leaf}`, body);
   }
 
-  private maskingProfile(entry: CatalogueEntry, id: string | undefined): MaskingProfile | null {
+  /**
+   * The approval's masking profile: this dataset's catalogue profile, or a policy profile
+   * `<policyId>@<version>:<name>` resolved from the policy.publish entry on the ledger (a policy
+   * of this department; an engine approval must name the same policy version).
+   */
+  private maskingProfile(x: ExchangeRecord, entry: CatalogueEntry): MaskingProfile | null {
+    const approval = x.approval!.body;
+    const id = approval.maskingProfile;
     if (id === undefined) return null;
-    const profile = catalogueMaskingProfile(entry);
-    if (profile.id !== id)
+    const ref = parsePolicyMaskingProfileId(id);
+    if (ref === null) {
+      const profile = catalogueMaskingProfile(entry);
+      if (profile.id !== id)
+        throw new GatewayError(
+          'approval-mismatch',
+          `unknown masking profile ${id} (this gateway has ${profile.id})`,
+          'maskingProfile',
+        );
+      return profile;
+    }
+    if (
+      approval.policy &&
+      (approval.policy.id !== ref.policyId || approval.policy.version !== ref.version)
+    )
       throw new GatewayError(
         'approval-mismatch',
-        `unknown masking profile ${id} (this gateway has ${profile.id})`,
+        `masking profile ${id} is not of the approving policy ${approval.policy.id} v${approval.policy.version}`,
         'maskingProfile',
       );
-    return profile;
+    const policy = this.ctx.index.policies.get(`${ref.policyId}@${ref.version}`);
+    if (!policy || policy.body.provider !== this.ctx.deps.department)
+      throw new GatewayError(
+        'approval-mismatch',
+        `no policy ${ref.policyId} v${ref.version} of ${this.ctx.deps.department} on the ledger`,
+        'maskingProfile',
+      );
+    const profiles = policy.body.document['maskingProfiles'] as
+      Readonly<Record<string, unknown>> | undefined;
+    const methods = profiles && Object.hasOwn(profiles, ref.name) ? profiles[ref.name] : undefined;
+    try {
+      return policyMaskingProfile(id, entry, methods);
+    } catch (cause) {
+      if (!(cause instanceof MaskingError)) throw cause;
+      throw new GatewayError('approval-mismatch', cause.message, 'maskingProfile', { cause });
+    }
+  }
+
+  /**
+   * The keyed hash of the `hash` method: HMAC-SHA256 under a key derived from this gateway's
+   * encryption private key, scoped to the requester and dataset, so the requester gets a
+   * stable pseudonym it cannot reverse or link with another department's.
+   */
+  private hasher(requester: string, datasetId: string): FieldHasher {
+    const key = createHash('sha256')
+      .update(`govx/masking-hash/v1\n${this.ctx.deps.keys.encryption.toPem()}`)
+      .digest();
+    return (field, value) =>
+      `hmac-sha256:${createHmac('sha256', key).update(`${requester}\n${datasetId}\n${field}\n${value}`).digest('hex')}`;
   }
 
   /** Crypto-shreds every payload of this provider whose retention has passed. */

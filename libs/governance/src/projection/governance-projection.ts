@@ -5,6 +5,7 @@
 import {
   BodySchemaError,
   GovernanceEntryTypes as T,
+  policyMaskingProfileId,
   validateGovernanceBody,
   type CataloguePublishBody,
   type CorrectionAnswerBody,
@@ -405,7 +406,16 @@ export class GovernanceProjection {
     return this.outbox(m, `gov-decision-${r.seq}`, T.DecisionApprove, {
       ...common,
       fields: [...result.fields],
-      ...(result.maskingProfile ? { maskingProfile: result.maskingProfile } : {}),
+      // One id space with the gateways: `<policyId>@<version>:<name>` (contracts masking-profile.ts).
+      ...(result.maskingProfile
+        ? {
+            maskingProfile: policyMaskingProfileId(
+              result.policy.id,
+              result.policy.version,
+              result.maskingProfile,
+            ),
+          }
+        : {}),
       expires: this.options.calendar.addWorkingDays(e.time, this.options.approvalValidityDays),
       final: true,
     });
