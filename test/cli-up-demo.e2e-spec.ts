@@ -70,7 +70,7 @@ function checkNarration(out: string): { what: string; seq: number }[][] {
 }
 
 beforeAll(async () => {
-  h = await govxUpHarness('up-demo', 42000);
+  h = await govxUpHarness('up-demo', 26_000);
   dir = h.dir;
   BASE = h.base;
 });

@@ -2,6 +2,7 @@
 // cluster and 3 ledger nodes; the ledger takes an entry; Ctrl-C (SIGINT) stops everything;
 // started again on the same directory, it resumes with the same log and keys.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -29,7 +30,7 @@ const portOpen = async (url: string): Promise<boolean> =>
   );
 
 beforeAll(async () => {
-  h = await govxUpHarness('up', 20000);
+  h = await govxUpHarness('up', 20_000);
   dir = h.dir;
   BASE = h.base;
 });
@@ -156,6 +157,20 @@ describe('govx up', () => {
     up.child.kill('SIGTERM');
     expect(await up.exited).toBe(0);
   }, 300_000);
+
+  it('refuses a base port whose block is taken, naming the port, before starting anything', async () => {
+    const base = BASE + 60;
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(base + 90, '127.0.0.1', () => r()));
+    try {
+      const up = h.up(['--base-port', String(base), '--exit']);
+      expect(await up.exited).toBe(2);
+      expect(up.output()).toContain(`port ${base + 90} (governance) is in use on 127.0.0.1`);
+      expect(up.output()).not.toContain('PostgreSQL ready');
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  }, 60_000);
 
   it('refuses a DATABASE_URL that does not answer, with exit 2 and a message naming it', async () => {
     const child = spawn(

@@ -24,11 +24,15 @@ export interface GovxUpHarness {
   stopAll(): Promise<void>;
 }
 
-/** `firstBase`: the lowest base port to draw from (100 × up to 150 above it). */
+/**
+ * `firstBase`: the lowest base port to draw from (100 × up to 50 above it). Keep the block
+ * (base … base + 532) below Linux's ephemeral range (32768 and up), where outgoing
+ * connections of other tests take ports at random.
+ */
 export async function govxUpHarness(name: string, firstBase: number): Promise<GovxUpHarness> {
   const dir = await mkdtemp(join(tmpdir(), `govx-${name}-`));
   await chmod(dir, 0o755);
-  const base = firstBase + Math.floor(Math.random() * 150) * 100;
+  const base = firstBase + Math.floor(Math.random() * 50) * 100;
   const started: ChildProcess[] = [];
   return {
     dir,

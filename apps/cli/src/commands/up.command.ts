@@ -100,7 +100,7 @@ async function up(options: UpOptions): Promise<number> {
     const outcome = await playDemoStory(platform, dir, {
       write: (line) => process.stdout.write(`${line}\n`),
     }).catch((e: unknown) => {
-      process.stdout.write(`Demo: FAILED: ${(e as Error).message}\n`);
+      process.stdout.write(`Demo: FAILED: ${e instanceof Error ? e.message : String(e)}\n`);
       return { ok: false };
     });
     if (!outcome.ok) code = ExitCode.Failed;
@@ -132,7 +132,7 @@ export function registerUpCommand(program: Command): void {
       try {
         process.exitCode = await up(options);
       } catch (e) {
-        process.stderr.write(`govx up: ${(e as Error).message}\n`);
+        process.stderr.write(`govx up: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = ExitCode.Unusable;
       }
     });

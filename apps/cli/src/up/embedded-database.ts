@@ -55,6 +55,11 @@ export async function startDatabase(options: {
     return { url, embedded: false, dataDir: null, stop: async () => undefined };
   }
   const EmbeddedPostgres = await importEmbeddedPostgres();
+  const lastLines: string[] = [];
+  const remember = (text: string): void => {
+    lastLines.push(...text.trim().split('\n'));
+    lastLines.splice(0, Math.max(0, lastLines.length - 20));
+  };
   const home = embeddedHome(options.dir);
   const dataDir = join(home, 'data');
   const socketDir = join(home, 'run');
@@ -72,11 +77,19 @@ export async function startDatabase(options: {
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-k', socketDir, '-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => undefined,
-    onError: () => undefined,
+    onLog: (message) => remember(String(message)),
+    onError: (error) => remember(error instanceof Error ? error.message : String(error)),
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (e) {
+    // The package rejects with nothing when the server exits early: say what it printed.
+    const why = e instanceof Error ? e.message : 'the server exited during start';
+    throw new Error(
+      `embedded PostgreSQL (data ${dataDir}, port ${options.port}) did not start: ${why}\n${lastLines.join('\n')}`,
+    );
+  }
   const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}`;
   await probe(url);
   return { url, embedded: true, dataDir, stop: () => server.stop() };

@@ -15,3 +15,24 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether a TCP port on 127.0.0.1 can be listened on right now. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Throws naming the first port in use (and what it was for), before anything starts. */
+export async function assertPortsFree(
+  ports: readonly { readonly port: number; readonly what: string }[],
+): Promise<void> {
+  for (const { port, what } of ports) {
+    if (!(await portIsFree(port)))
+      throw new Error(
+        `port ${port} (${what}) is in use on 127.0.0.1: stop what uses it or choose another --base-port`,
+      );
+  }
+}

@@ -29,6 +29,7 @@ import {
   registerKeys,
   type Identity,
 } from './identities.js';
+import { assertPortsFree } from './free-port.js';
 import { LocalLedgerCluster } from './ledger-cluster.js';
 import { startServiceProcess, stopServiceProcess } from './service-process.js';
 
@@ -168,6 +169,7 @@ export class Platform {
     const { dir, basePort } = this.options;
     // Traversable (the embedded PostgreSQL runs as another user); keys/ stays 0700.
     mkdirSync(dir, { recursive: true, mode: 0o755 });
+    await assertPortsFree(this.plannedPorts());
     const keys = join(dir, 'keys');
     const ids = (this.identities = platformIdentities(keys));
     this.users = platformNatsUsers(keys);
@@ -333,6 +335,22 @@ export class Platform {
         GOVX_NATS_INBOX_PREFIX: user.inboxPrefix,
       },
     });
+  }
+
+  /** Every port the platform listens on, from the base port (checked before starting). */
+  private plannedPorts(): { port: number; what: string }[] {
+    const base = this.options.basePort;
+    const three = (offset: number, what: string): { port: number; what: string }[] =>
+      [0, 1, 2].map((i) => ({ port: base + offset + i, what: `${what} ${i + 1}` }));
+    return [
+      ...three(PORTS.nats, 'NATS client, server'),
+      ...three(PORTS.nats + 100, 'NATS cluster routes, server'),
+      ...three(PORTS.nats + 200, 'NATS monitoring, server'),
+      ...(this.options.databaseUrl ? [] : [{ port: base + PORTS.postgres, what: 'PostgreSQL' }]),
+      ...three(PORTS.ledgerHttp, 'ledger node'),
+      { port: base + PORTS.governance, what: 'governance' },
+      ...DEPARTMENTS.map((d, i) => ({ port: base + PORTS.departments + i, what: `gateway ${d}` })),
+    ];
   }
 
   /** The generated NATS user of a ledger node, department, service or auditor. */
