@@ -119,7 +119,7 @@ export function registerUpCommand(program: Command): void {
   program
     .command('up')
     .description(
-      'run the whole platform on this machine: NATS cluster, PostgreSQL (DATABASE_URL or embedded), 3 ledger nodes',
+      'run the whole platform on this machine: NATS cluster, PostgreSQL (DATABASE_URL or embedded), 3 ledger nodes, governance with the console, the four demo department gateways',
     )
     .option('--dir <dir>', 'where all its data lives', '.govx')
     .option('--base-port <port>', 'ports are this plus fixed offsets', port, 14000)
