@@ -360,6 +360,34 @@ describe('business rules', () => {
     ]);
   });
 
+  it("accept four eyes by one officer of each department: the requester's sign-off, then the provider's final approval", async () => {
+    const s = opening();
+    const approve = (who: Who, req: Entry, final: boolean): Entry =>
+      s.add(who, 'decision.approve', {
+        request: ref(req),
+        fields: ['cleared'],
+        maskingProfile: 'tax-clearance:v2:masked',
+        expires: '2026-12-31T00:00:00.000Z',
+        final,
+      });
+    const fourEyes = request(s, 'r-1', 'social assistance', ['cleared']);
+    approve('zhao', fourEyes, false);
+    const final = approve('li', fourEyes, true);
+    transfer(s, fourEyes, final, { maskingProfile: 'tax-clearance:v2:masked' });
+    // The requester's officer signs only the first sign-off of a four-eyes request.
+    const plain = request(s, 'r-2', 'land registration', ['cleared']);
+    const notFourEyes = approve('zhao', plain, false);
+    const lastWord = request(s, 'r-3', 'social assistance', ['cleared']);
+    approve('li', lastWord, false);
+    const requesterFinal = approve('zhao', lastWord, true);
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(rules(v)).toEqual([
+      [notFourEyes.seq, 'approval.unauthorised'],
+      [requesterFinal.seq, 'approval.unauthorised'],
+    ]);
+  });
+
   it("report an engine approval that does not name its policy's masking profile as <policyId>@<version>:<name>", async () => {
     const s = opening();
     const bare = engineApproval(s, request(s, 'r-1', 'land registration'), undefined, {

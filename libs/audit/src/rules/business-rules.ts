@@ -275,14 +275,18 @@ export class BusinessRules {
     } else {
       const roles = registry.rolesOf(f.actor, f.seq);
       const department = actorDepartment(f.actor);
-      if (!roles.has(Role.Officer) || department !== provider) {
+      const fourEyes = typeof evaluation !== 'string' && evaluation.officers === 'four-eyes';
+      // Four eyes: one officer of each department; the requester's MUST NOT give the final word.
+      const requesterSignoff =
+        fourEyes && !b.final && department === actorDepartment(request.actor);
+      if (!roles.has(Role.Officer) || (department !== provider && !requesterSignoff)) {
         flag(
           Rule.ApprovalUnauthorised,
           `${f.actor} is not an officer of ${provider} at seq ${f.seq}`,
         );
       } else if (!b.final) {
         this.signoffs.set(request.seq, [...(this.signoffs.get(request.seq) ?? []), f.actor]);
-      } else if (typeof evaluation !== 'string' && evaluation.officers === 'four-eyes') {
+      } else if (fourEyes) {
         const others = (this.signoffs.get(request.seq) ?? []).filter((a) => a !== f.actor);
         if (others.length === 0)
           flag(
