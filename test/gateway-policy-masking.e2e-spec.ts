@@ -122,7 +122,11 @@ describe('a policy masking profile drives an exchange (e2e)', () => {
         suite: getSuite('intl'),
         keys: keys[i]!,
         ledger: new LedgerClient(gnc),
-        store: await PayloadStore.open(gnc, { replicas: 3, suite: getSuite('intl') }),
+        store: await PayloadStore.open(gnc, {
+          department: d,
+          replicas: 3,
+          suite: getSuite('intl'),
+        }),
         dataSource: source,
         catalogue: demoDepartment(d).catalogue,
         tipAtStart: () => http.durableSize(),

@@ -83,6 +83,11 @@ export interface TransferBody {
   readonly payloadId: string;
   /** When the payload store erases the ciphertext (retention). */
   readonly expires: string;
+  /**
+   * Onward transfers only (§29): the provider's `consent` that allows the requester, holding a
+   * delivery of this request, to pass it on to `to`. The actor is then the requester's gateway.
+   */
+  readonly consent?: EntryRef;
 }
 export interface VerificationBody {
   readonly request: EntryRef;
@@ -146,6 +151,7 @@ defineEntryType({
       maskingProfile: maskingProfileIdSchema,
       payloadId: id,
       expires: dateTime,
+      consent: entryRefSchema,
     },
   ),
 });
@@ -218,29 +224,56 @@ defineEntryType({
   }),
 });
 
-/** The payload store's JetStream streams and subjects (`<provider>.<payloadId>` appended). */
+/**
+ * The payload store's JetStream streams and subjects (docs/decisions/0011): one data stream per
+ * requesting department, one key stream per providing department.
+ *
+ *   `GOVX_PAYLOADS_<requester>`      `govx.payloads.<requester>.<provider>.<payloadId>`      ciphertexts
+ *   `GOVX_PAYLOAD_KEYS_<provider>`   `govx.payload-keys.<provider>.<requester>.<payloadId>`  data keys
+ */
 export const PayloadStoreSubjects = {
-  DataStream: 'GOVX_PAYLOADS',
-  KeyStream: 'GOVX_PAYLOAD_KEYS',
-  Data: 'govx.payload.data',
-  Key: 'govx.payload.key',
+  DataStreamPrefix: 'GOVX_PAYLOADS_',
+  KeyStreamPrefix: 'GOVX_PAYLOAD_KEYS_',
+  Data: 'govx.payloads',
+  Key: 'govx.payload-keys',
+  dataStream: (requester: string): string => `GOVX_PAYLOADS_${requester}`,
+  keyStream: (provider: string): string => `GOVX_PAYLOAD_KEYS_${provider}`,
+  data: (requester: string, provider: string, payloadId: string): string =>
+    `govx.payloads.${requester}.${provider}.${payloadId}`,
+  key: (provider: string, requester: string, payloadId: string): string =>
+    `govx.payload-keys.${provider}.${requester}.${payloadId}`,
 } as const;
 
 /**
- * What a department's gateway publishes to use the payload store (for its NATS user, besides
- * its ledger subjects): store and erase only its own payloads, read any (each is sealed to
- * its requester), create the two streams if missing.
+ * What a department's gateway may publish to use the payload store (for its NATS user, besides
+ * its ledger subjects). The server refuses the rest:
+ * - store ciphertexts (and their erasure tombstones) in any requester's stream, under its own
+ *   provider token only; read only its own data stream (sealed to it); delete nothing there;
+ * - write, read and delete (crypto-shred) only in its own key stream: the erasure duty
+ *   (retention, destruction) is the provider's;
+ * - read another provider's key stream only by direct get of a subject naming it as requester.
+ * No stream creation (the platform creates the streams: a stream config could source another
+ * stream), no consumers on payload streams.
  */
-export function payloadStorePublishSubjects(department: string): string[] {
-  const streams = [PayloadStoreSubjects.DataStream, PayloadStoreSubjects.KeyStream];
+export function payloadStorePublishSubjects(
+  department: string,
+  departments: readonly string[],
+): string[] {
+  const data = PayloadStoreSubjects.dataStream(department);
+  const keys = PayloadStoreSubjects.keyStream(department);
   return [
-    `${PayloadStoreSubjects.Data}.${department}.>`,
+    `${PayloadStoreSubjects.Data}.*.${department}.>`,
     `${PayloadStoreSubjects.Key}.${department}.>`,
-    ...streams.flatMap((s) => [
-      `$JS.API.STREAM.INFO.${s}`,
-      `$JS.API.STREAM.CREATE.${s}`,
-      `$JS.API.STREAM.MSG.GET.${s}`,
-      `$JS.API.STREAM.MSG.DELETE.${s}`,
-    ]),
+    `$JS.API.STREAM.INFO.${data}`,
+    `$JS.API.STREAM.MSG.GET.${data}`,
+    `$JS.API.STREAM.INFO.${keys}`,
+    `$JS.API.STREAM.MSG.GET.${keys}`,
+    `$JS.API.STREAM.MSG.DELETE.${keys}`,
+    ...departments
+      .filter((p) => p !== department)
+      .map(
+        (p) =>
+          `$JS.API.DIRECT.GET.${PayloadStoreSubjects.keyStream(p)}.${PayloadStoreSubjects.Key}.${p}.${department}.>`,
+      ),
   ];
 }

@@ -264,7 +264,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
         suite: SUITE,
         keys: keys[d],
         ledger: new LedgerClient(c),
-        store: await PayloadStore.open(c, { replicas: 3, suite: SUITE }),
+        store: await PayloadStore.open(c, { department: d, replicas: 3, suite: SUITE }),
         dataSource: memorySource,
         catalogue: d === 'provider' ? [DATASET] : [],
         tipAtStart: async () => 0,

@@ -30,6 +30,29 @@ describe(natsUsers.name, () => {
     );
   });
 
+  it('scopes the payload store to the department: its own streams, its own provider token', () => {
+    const two = natsUsers({ ledgerNodes: ['l'], departments: ['taxation', 'land'] });
+    const land = two.find((u) => u.user === 'department-land')!.permissions.publish.allow;
+    expect(land).toEqual(
+      expect.arrayContaining([
+        'govx.payloads.*.land.>',
+        'govx.payload-keys.land.>',
+        '$JS.API.STREAM.MSG.GET.GOVX_PAYLOADS_land',
+        '$JS.API.STREAM.MSG.DELETE.GOVX_PAYLOAD_KEYS_land',
+        '$JS.API.DIRECT.GET.GOVX_PAYLOAD_KEYS_taxation.govx.payload-keys.taxation.land.>',
+      ]),
+    );
+    const payloadApi = land.filter((s) => s.startsWith('$JS.API.') && /PAYLOAD/.test(s));
+    // Nothing on another department's streams but the direct get of its own keys.
+    expect(payloadApi.filter((s) => s.includes('taxation'))).toEqual([
+      '$JS.API.DIRECT.GET.GOVX_PAYLOAD_KEYS_taxation.govx.payload-keys.taxation.land.>',
+    ]);
+    // No deletes in any data stream, no stream creation, no consumers on payload streams.
+    expect(payloadApi.filter((s) => /MSG\.DELETE\.GOVX_PAYLOADS_|CREATE|CONSUMER/.test(s))).toEqual(
+      [],
+    );
+  });
+
   it('generates distinct random passwords', () => {
     const ledger = users.find((u) => u.kind === 'ledger-node')!;
     const gov = users.find((u) => u.kind === 'service')!;

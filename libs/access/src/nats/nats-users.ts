@@ -153,8 +153,8 @@ export function natsUsers(options: NatsUsersOptions): NatsUser[] {
             DepartmentSubjects.submit(d),
             DepartmentSubjects.submitBatch(d),
             ...LEDGER_READ_SUBJECTS,
-            // Its payloads in the payload store (whose streams the platform creates).
-            ...payloadStorePublishSubjects(d).filter((s) => !s.includes('.STREAM.CREATE.')),
+            // The payload store: its own streams, its own provider token (decision 0011).
+            ...payloadStorePublishSubjects(d, options.departments),
           ],
           deny,
         },

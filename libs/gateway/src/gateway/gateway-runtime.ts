@@ -59,6 +59,7 @@ export async function startGatewayRuntime(
     });
     const ledgerHttp = new LedgerHttp(config.ledger.httpUrl);
     const store = await PayloadStore.open(nc, {
+      department: config.department,
       replicas: config.nats.replicas,
       suite,
       retentionCeilingMs: config.payloads.retentionCeilingMs,

@@ -61,6 +61,8 @@ export class Gateway {
   private failure: Error | null = null;
 
   constructor(private readonly deps: GatewayDeps) {
+    if (deps.store.department !== deps.department)
+      throw new RangeError(`store: opened for ${deps.store.department}, not ${deps.department}`);
     this.ctx = new GatewayContext(deps);
     this.index = this.ctx.index;
     this.actor = this.ctx.actor;

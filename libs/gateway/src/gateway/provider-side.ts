@@ -181,7 +181,7 @@ export class ProviderSide {
     const expires = new Date(
       this.ctx.clock().getTime() + (this.ctx.deps.retentionMs ?? DEFAULT_RETENTION_MS),
     ).toISOString();
-    await this.ctx.deps.store.put(this.ctx.deps.department, payloadId, sealed.sealed, expires);
+    await this.ctx.deps.store.put(x.requester, payloadId, sealed.sealed, expires);
     const body: TransferBody = {
       request: x.request.ref,
       approval: approval.ref,
@@ -273,12 +273,7 @@ export class ProviderSide {
 
   async erasePayload(x: ExchangeRecord, reason: 'retention' | 'destruction'): Promise<void> {
     const t = x.transfer!;
-    await this.ctx.deps.store.erase(
-      this.ctx.deps.department,
-      t.body.payloadId,
-      reason,
-      this.ctx.clock(),
-    );
+    await this.ctx.deps.store.erase(x.requester, t.body.payloadId, reason, this.ctx.clock());
     await this.ctx.submit(ExchangeEntryTypes.PayloadErase, `payload.erase/${t.ref.leaf}`, {
       transfer: t.ref,
       reason,
