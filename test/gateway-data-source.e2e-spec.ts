@@ -90,4 +90,31 @@ describe(PgTableSource.name, () => {
     });
     await expect(ps.read('ps.identity', "x' OR '1'='1", ['name'])).resolves.toBeNull();
   });
+
+  it('survives the server ending its idle connections: reported, then replaced on the next read', async () => {
+    const lost: Error[] = [];
+    const source = PgTableSource.connect(URL, demoBindings(demoDepartment('taxation')), (e) =>
+      lost.push(e),
+    );
+    try {
+      const person = world.people[7]!;
+      const first = await source.read('tx.tax-clearance', person.idNumber, ['status']);
+      expect(first).not.toBeNull();
+      const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+      await admin.connect();
+      const { rowCount } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [DB],
+      );
+      await admin.end();
+      expect(rowCount).toBeGreaterThan(0);
+      for (let i = 0; i < 50 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(lost[0]?.message).toMatch(/terminating connection/);
+      await expect(source.read('tx.tax-clearance', person.idNumber, ['status'])).resolves.toEqual(
+        first,
+      );
+    } finally {
+      await source.close();
+    }
+  });
 });

@@ -33,8 +33,19 @@ export class PgTableSource implements DataSource {
     this.bindings = new Map(bindings.map((b) => [b.datasetId, b]));
   }
 
-  static connect(connectionString: string, bindings: readonly TableBinding[]): PgTableSource {
-    return new PgTableSource(new pg.Pool({ connectionString, max: 4 }), bindings);
+  /**
+   * A pooled source. An idle connection that the server ends (restart, an administrator's
+   * terminate) is reported through `onIdleError` and replaced on the next read; it never
+   * becomes an unhandled error that would stop the gateway.
+   */
+  static connect(
+    connectionString: string,
+    bindings: readonly TableBinding[],
+    onIdleError: (error: Error) => void = () => undefined,
+  ): PgTableSource {
+    const pool = new pg.Pool({ connectionString, max: 4 });
+    pool.on('error', onIdleError);
+    return new PgTableSource(pool, bindings);
   }
 
   async read(

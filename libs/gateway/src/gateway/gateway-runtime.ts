@@ -47,7 +47,12 @@ export async function startGatewayRuntime(
     const loaded = await loadDemoDepartment(config.dataSource.url, demo, world);
     log('demo data', { ...loaded });
   }
-  const dataSource = PgTableSource.connect(config.dataSource.url, demo ? demoBindings(demo) : []);
+  const dataSource = PgTableSource.connect(
+    config.dataSource.url,
+    demo ? demoBindings(demo) : [],
+    (e) =>
+      log('data source connection lost; it is replaced on the next read', { error: e.message }),
+  );
   let nc: NatsConnection | null = null;
   try {
     nc = await connectBus({
