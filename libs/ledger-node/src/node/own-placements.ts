@@ -1,18 +1,32 @@
-// Leaf hashes of entries this node placed itself, after checking their submissions'
-// signatures at intake. Its witness, meeting the same bytes in the stream, need not verify
-// the signature a second time (it still checks everything else). Bounded.
-const MAX_REMEMBERED = 100_000;
+// Entries this node placed itself, after checking their submissions' signatures at intake,
+// by leaf hash. Its witness, meeting the same bytes in the stream (same leaf hash), takes the
+// entry placed here instead of decoding the bytes again (they are the canonical encoding the
+// sequencer made of fields it checked) and need not verify the signature a second time; it
+// still checks everything else (seq, chain, key status, key rules). Bounded: past the bound
+// the oldest are forgotten, and the witness decodes and verifies those as any other entry.
+import type { Entry } from '@govx/ledger-core';
+
+const MAX_REMEMBERED = 10_000;
 
 export class OwnPlacements {
-  private readonly placed = new Set<string>();
+  private readonly placed = new Map<string, Entry>();
 
-  add(leafHashHex: string): void {
-    if (this.placed.size >= MAX_REMEMBERED) this.placed.clear();
-    this.placed.add(leafHashHex);
+  get size(): number {
+    return this.placed.size;
   }
 
-  /** True (once) when this node placed the entry with this leaf hash. */
-  take(leafHashHex: string): boolean {
-    return this.placed.delete(leafHashHex);
+  add(entry: Entry): void {
+    if (this.placed.size >= MAX_REMEMBERED) {
+      const oldest = this.placed.keys().next();
+      if (!oldest.done) this.placed.delete(oldest.value);
+    }
+    this.placed.set(entry.leafHashHex, entry);
+  }
+
+  /** The entry (once) when this node placed the one with this leaf hash, else undefined. */
+  take(leafHashHex: string): Entry | undefined {
+    const entry = this.placed.get(leafHashHex);
+    if (entry !== undefined) this.placed.delete(leafHashHex);
+    return entry;
   }
 }

@@ -9,6 +9,8 @@ export class DurabilityTracker {
   private readonly stored = new Map<string, number>();
   private readonly seen = new Map<string, number>();
   private readonly waiters: { size: number; resolve: () => void }[] = [];
+  private readonly durableListeners: ((size: number) => void)[] = [];
+  private lastDurable = 0;
   private subscription: Subscription | null = null;
 
   constructor(
@@ -63,9 +65,17 @@ export class DurabilityTracker {
     for (const id of this.nodeIds)
       this.metrics.witnessLag.set({ node: id }, max - (this.stored.get(id) ?? 0));
     const durable = this.durableSize();
+    if (durable <= this.lastDurable) return;
+    this.lastDurable = durable;
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.size <= durable) this.waiters.splice(i, 1)[0]!.resolve();
     }
+    for (const listener of this.durableListeners) listener(durable);
+  }
+
+  /** Calls `listener` with the new durable size each time it grows. */
+  onDurable(listener: (size: number) => void): void {
+    this.durableListeners.push(listener);
   }
 
   /** Resolves once a quorum of nodes has stored at least `size` entries. */

@@ -58,6 +58,14 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** An entry this sequencer appended, waiting to be stored by a quorum before its receipt. */
+interface Appended {
+  readonly entry: Entry;
+  readonly pending: Pending;
+  /** performance.now() when it was appended: its ack timeout runs from here. */
+  readonly at: number;
+}
+
 export interface SequencerOptions {
   readonly hasher: TreeHasher;
   readonly maxBatch: number;
@@ -70,6 +78,10 @@ const FORCE_RECONNECT_AFTER_MS = 3_000;
 const CATCH_UP_TIMEOUT_MS = 5_000;
 /** How long a resubmission's lookup waits for this node to store what a quorum stored. */
 const STORED_CATCH_UP_MS = 2_000;
+/** How often appended entries are checked against the ack timeout (at most). */
+const TIMEOUT_SWEEP_MS = 250;
+/** Answered entries at the head of the appended queue before it is compacted. */
+const COMPACT_AFTER = 1024;
 
 /** JetStream message id of a submission: one per (actor, idempotency key). */
 export function submissionMsgId(actor: string, idem: string): string {
@@ -86,6 +98,14 @@ export class Sequencer {
   private transientSince: number | null = null;
   /** Key entries this sequencer appended beyond the witness's verified tip, in seq order. */
   private ownKeyEntries: EntryFields[] = [];
+  /**
+   * Entries appended by this sequencer and not yet answered, from index `appendedHead` on, in
+   * seq order (appends only ever extend the stream): answered from the head as the durable
+   * size grows, one queue and one timer for all instead of a promise and a timer each.
+   */
+  private appended: Appended[] = [];
+  private appendedHead = 0;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -98,7 +118,9 @@ export class Sequencer {
     private readonly logger: Logger,
     private readonly options: SequencerOptions,
     private readonly own: OwnPlacements,
-  ) {}
+  ) {
+    durability.onDurable((size) => this.answerDurable(size));
+  }
 
   /** Appends a checked submission; resolves with its receipt once it is quorum-durable. */
   async submit(submission: Submission): Promise<Receipt> {
@@ -334,7 +356,7 @@ export class Sequencer {
         this.options.hasher,
       );
       prev = entry.leafHashHex;
-      this.own.add(prev);
+      this.own.add(entry);
       return entry;
     });
     const { published, error } = await publishEntries(
@@ -358,20 +380,16 @@ export class Sequencer {
         tip: entry.leafHashHex,
         lastTime: Date.parse(entry.fields.time),
       };
-      void this.durable(entry.seq).then(() => {
-        this.metrics.appended.inc();
-        this.metrics.ackLatency.observe((performance.now() - pending.started) / 1000);
-        pending.resolve({
-          seq: entry.seq,
-          leafHash: entry.leafHashHex,
-          time: entry.fields.time,
-          actor: entry.fields.actor,
-          idem: entry.fields.idem,
-          duplicate: false,
-        });
-      }, pending.reject);
+      this.appended.push({ entry, pending, at: performance.now() });
     }
     this.metrics.batchSize.observe(appended);
+    if (appended > 0) {
+      this.answerDurable(this.durability.durableSize());
+      this.sweepTimer ??= setInterval(
+        () => this.sweepTimedOut(),
+        Math.min(TIMEOUT_SWEEP_MS, this.options.ackTimeoutMs),
+      );
+    }
     const settled = published.length > appended ? appended + 1 : appended;
     const rest = batch.slice(settled);
     if (appended < published.length) {
@@ -409,6 +427,57 @@ export class Sequencer {
       throw error;
     }
     return rest;
+  }
+
+  /** Answers the appended entries below `durableSize` (stored by a quorum) with their receipts. */
+  private answerDurable(durableSize: number): void {
+    const queue = this.appended;
+    let head = this.appendedHead;
+    let answered = 0;
+    for (; head < queue.length && queue[head]!.entry.seq < durableSize; head++) {
+      const { entry, pending } = queue[head]!;
+      answered++;
+      this.metrics.ackLatency.observe((performance.now() - pending.started) / 1000);
+      pending.resolve({
+        seq: entry.seq,
+        leafHash: entry.leafHashHex,
+        time: entry.fields.time,
+        actor: entry.fields.actor,
+        idem: entry.fields.idem,
+        duplicate: false,
+      });
+    }
+    if (answered > 0) this.metrics.appended.inc(answered);
+    this.advanceAppended(head);
+  }
+
+  /** Refuses, from the head, the appended entries not stored by a quorum within the ack timeout. */
+  private sweepTimedOut(): void {
+    const queue = this.appended;
+    const deadline = performance.now() - this.options.ackTimeoutMs;
+    let head = this.appendedHead;
+    for (; head < queue.length && queue[head]!.at <= deadline; head++) {
+      const { entry, pending } = queue[head]!;
+      pending.reject(
+        new SubmissionError(
+          SubmissionErrorCode.Timeout,
+          `entry ${entry.seq} is appended but not yet stored by a quorum; resubmit with the same idempotency key for its receipt`,
+        ),
+      );
+    }
+    this.advanceAppended(head);
+  }
+
+  private advanceAppended(head: number): void {
+    if (head >= this.appended.length) {
+      this.appended = [];
+      this.appendedHead = 0;
+      if (this.sweepTimer) clearInterval(this.sweepTimer);
+      this.sweepTimer = null;
+    } else if (head > COMPACT_AFTER) {
+      this.appended = this.appended.slice(head);
+      this.appendedHead = 0;
+    } else this.appendedHead = head;
   }
 
   /** Resolves when entry `seq` is stored by a quorum, or rejects after the ack timeout. */

@@ -4,7 +4,7 @@
 // verifies to the node's key registry. Any entry that fails raises an alarm and stops the
 // witness: what was stored stays.
 import { consumeLedger, LedgerSubjects, type NatsConnection } from '@govx/bus';
-import type { SigningPublicKey } from '@govx/crypto';
+import { toHex, type SigningPublicKey } from '@govx/crypto';
 import {
   decodeEntry,
   isKeyEntryType,
@@ -126,9 +126,11 @@ export class Witness {
       );
       return this.halt();
     }
+    // An entry this node placed: the leaf hash binds these bytes to the ones it encoded.
+    const placed = this.ownPlacement(data);
     let entry: Entry;
     try {
-      entry = decodeEntry(data, this.options.hasher, this.options.maxEntryBytes);
+      entry = placed ?? decodeEntry(data, this.options.hasher, this.options.maxEntryBytes);
     } catch (e) {
       this.health.raise(
         AlarmKind.BadEntry,
@@ -137,7 +139,7 @@ export class Witness {
       );
       return this.halt();
     }
-    const problem = this.check(entry, seq);
+    const problem = this.check(entry, seq, placed !== undefined);
     if (problem) {
       this.health.raise(problem.kind, problem.message, seq);
       return this.halt();
@@ -153,9 +155,17 @@ export class Witness {
     else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
+  /** The entry this node placed with these bytes, if any (none on a node that does not sequence). */
+  private ownPlacement(data: Uint8Array): Entry | undefined {
+    if (this.own.size === 0 || data.length > this.options.maxEntryBytes) return undefined;
+    return this.own.take(toHex(this.options.hasher.hashLeaf(data)));
+  }
+
+  /** @param signatureChecked the intake of this node verified the entry's signature */
   private check(
     entry: Entry,
     seq: number,
+    signatureChecked: boolean,
   ): { kind: (typeof AlarmKind)[keyof typeof AlarmKind]; message: string } | null {
     if (entry.seq !== seq)
       return {
@@ -176,8 +186,7 @@ export class Witness {
       };
     }
     const key = this.registry.record(entry.fields.keyId)!.key as SigningPublicKey;
-    // The leaf hash binds these exact bytes, whose signature our own intake verified.
-    if (!this.own.take(entry.leafHashHex) && !verifySubmissionSignatureFast(entry.fields, key)) {
+    if (!signatureChecked && !verifySubmissionSignatureFast(entry.fields, key)) {
       return {
         kind: AlarmKind.BadEntry,
         message: `entry ${seq} has a signature that does not verify`,
