@@ -1,110 +1,65 @@
-// Two department gateway apps (the Nest HTTP API, demo data, key files, the retention timer)
-// on a real 3-node NATS cluster and 3 ledger nodes; an exchange driven over HTTP only.
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Two department gateway apps (the Nest HTTP API, demo data, key files, the access database,
+// the retention timer) on a real 3-node NATS cluster and 3 ledger nodes: callers authenticated
+// by libs/access API keys and sessions, every route × every role, and an exchange driven over
+// HTTP only.
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
-import { getSuite } from '@govx/crypto';
-import { generateDemoWorld, loadGatewayKeys, parseGatewayConfig } from '@govx/gateway';
-import { checkProofDocument, createSubmission } from '@govx/ledger-core';
-import pg from 'pg';
-import { bootstrap } from '../apps/department/src/main.js';
-import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
-import { waitFor } from './support/ledger-harness.js';
+import {
+  AccessService,
+  AccountKind,
+  checkRoleMatrix,
+  roleCredentials,
+  type MatrixReport,
+} from '@govx/access';
+import { LedgerClient } from '@govx/bus';
+import {
+  createPersonAccount,
+  createSystemKey,
+  generateDemoWorld,
+  GatewayRoles,
+} from '@govx/gateway';
+import { checkProofDocument, createSubmission, Role } from '@govx/ledger-core';
+import { main as govx } from '../apps/cli/src/main.js';
+import { call, startGatewayApps, waitFor, type GatewayApps } from './support/gateway-apps.js';
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
 const PREFIX = `govx_test_gateway_h_${process.pid}`;
-const TOKEN = 'registration-system-token-0123456789';
+const PASSWORD = 'matrix-password-0123456789';
 
 describe('department gateway HTTP API', () => {
-  let dir: string;
-  let nats: NatsCluster;
-  let ledger: LocalLedgerCluster;
-  let nc: NatsConnection;
-  const engine = getSuite('intl').generateSigningKey();
-  const apps: Awaited<ReturnType<typeof bootstrap>>[] = [];
-  const url = (i: number, path: string): string => `${apps[i]!.url}${path}`;
-  const call = async (i: number, method: string, path: string, body?: unknown, token = TOKEN) => {
-    const res = await fetch(url(i, path), {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  let g: GatewayApps;
+  const base = (i: number): string => g.apps[i]!.url;
+  /** As the calling system `registration`, with its API key as a Bearer token (as govx up's demo). */
+  const sys = (i: number): Record<string, string> => ({
+    authorization: `Bearer ${g.apiKeys[i]!}`,
+  });
+  const tip = async (): Promise<number> =>
+    ((await (await fetch(`${g.ledger.nodes[0]!.url}/health`)).json()) as { durable: number })
+      .durable;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'govx-gateway-h-'));
-    const depts = [
-      { id: 'natural-resources', suite: 'intl' as const },
-      { id: 'taxation', suite: 'sm' as const },
-    ];
-    const keyFiles = depts.map((d) => ({
-      signingKeyFile: join(dir, d.id, 'signing.pem'),
-      encryptionKeyFile: join(dir, d.id, 'encryption.pem'),
-    }));
-    const keys = depts.map((d, i) => loadGatewayKeys(d.suite, keyFiles[i]!));
-    nats = await NatsCluster.start({ size: 3, dir: join(dir, 'nats') });
-    ledger = await LocalLedgerCluster.start({
-      dir: join(dir, 'ledger'),
-      natsServers: nats.urls,
-      postgresUrl: POSTGRES,
-      databasePrefix: PREFIX,
-      keys: [
-        ...depts.map((d, i) => ({
-          actor: `dept/${d.id}/gateway`,
-          publicKeyPem: keys[i]!.signing.publicKey.toPem(),
-        })),
-        { actor: 'gov/policy-engine', publicKeyPem: engine.publicKey.toPem() },
+    g = await startGatewayApps({
+      prefix: PREFIX,
+      departments: [
+        { id: 'natural-resources', suite: 'intl' },
+        { id: 'taxation', suite: 'sm' },
       ],
-      checkpoint: { everyEntries: 10, everyMs: 200 },
     });
-    nc = await connectBus({ servers: nats.urls, name: 'gateway-http-e2e' });
-    const peers = Object.fromEntries(
-      depts.map((d, i) => [d.id, keys[i]!.encryption.publicKey.toPem()]),
-    );
-    for (const [i, d] of depts.entries()) {
-      const configPath = join(dir, `${d.id}.json`);
-      const raw = {
-        department: d.id,
-        suite: d.suite,
-        keys: keyFiles[i],
-        nats: { servers: nats.urls, replicas: 3 },
-        ledger: { httpUrl: ledger.nodes[0]!.url },
-        dataSource: { url: `${POSTGRES}/${PREFIX}_${d.id.replace('-', '_')}`, demo: true },
-        systems: [{ id: 'registration', token: TOKEN }],
-        peers,
-      };
-      parseGatewayConfig(raw);
-      await writeFile(configPath, JSON.stringify(raw));
-      apps.push(await bootstrap(configPath));
-    }
     await waitFor(
       'the catalogue at the requester',
-      async () => apps[0]!.runtime.gateway.index.catalogue.size >= 5,
+      async () => g.apps[0]!.runtime.gateway.index.catalogue.size >= 5,
     );
   }, 180_000);
 
   afterAll(async () => {
-    for (const a of apps) await a.close();
-    await nc?.drain();
-    await ledger?.stop();
-    await nats?.stop();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    for (const db of ['1', '2', '3', 'natural_resources', 'taxation'])
-      await admin.query(`DROP DATABASE IF EXISTS ${PREFIX}_${db} WITH (FORCE)`);
-    await admin.end();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await g?.stop();
   }, 60_000);
 
-  it('creates key files 0600 and serves OpenAPI at /docs', async () => {
-    expect((await stat(join(dir, 'taxation', 'signing.pem'))).mode & 0o777).toBe(0o600);
-    const res = await fetch(url(0, '/docs-json'));
+  it('creates key files 0600 and serves OpenAPI at /docs, public like /health', async () => {
+    expect((await stat(join(g.dir, 'taxation', 'signing.pem'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(g.dir, 'taxation', 'access.secret'))).mode & 0o777).toBe(0o600);
+    const res = await fetch(`${base(0)}/docs-json`);
+    expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
@@ -112,17 +67,176 @@ describe('department gateway HTTP API', () => {
         '/requests/{requestId}/delivery',
         '/requests/{requestId}/receipts',
         '/catalogue',
+        '/access/sessions',
       ]),
     );
+    expect((await fetch(`${base(0)}/health`)).status).toBe(200);
   });
 
-  it('refuses a caller without a valid token, and names the field of a bad request', async () => {
-    expect((await call(0, 'GET', '/requests', undefined, '')).status).toBe(401);
-    expect(
-      (await call(0, 'GET', '/requests', undefined, 'wrong-token-wrong-token-wrong')).status,
-    ).toBe(401);
-    expect((await fetch(url(0, '/health'))).status).toBe(200);
-    const bad = await call(0, 'POST', '/requests', {
+  it('walks every route × every role: each admitted as it declares, refused otherwise', async () => {
+    const app = g.apps[0]!.app;
+    const credentials = await roleCredentials(app.get(AccessService), {
+      prefix: 'm-',
+      department: 'natural-resources',
+      password: PASSWORD,
+    });
+    const report: MatrixReport = await checkRoleMatrix(app, { baseUrl: base(0), credentials });
+    expect(report.failures).toEqual([]);
+    expect(report.undeclared).toEqual([]);
+    const routes = report.routes.map((r) => `${r.method} ${r.path}`);
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'GET /health',
+        'GET /catalogue',
+        'POST /catalogue',
+        'POST /requests',
+        'GET /requests/:requestId/delivery',
+        'POST /requests/:requestId/consent',
+        'POST /requests/:requestId/onward',
+      ]),
+    );
+    // The matrix is not vacuous: each gateway route admits someone and refuses someone.
+    const cell = (route: string, subject: string): string | undefined =>
+      report.cells.find((c) => c.route === route && c.subject === subject)?.expected;
+    expect(cell('GET /requests/:requestId/delivery', Role.DepartmentSystem)).toBe('allowed');
+    expect(cell('GET /requests/:requestId/delivery', Role.Auditor)).toBe('denied');
+    expect(cell('GET /requests/:requestId/delivery', Role.OfficeHead)).toBe('denied');
+    expect(cell('POST /requests/:requestId/consent', Role.OfficeHead)).toBe('allowed');
+    expect(cell('POST /requests/:requestId/consent', Role.DepartmentSystem)).toBe('denied');
+    expect(cell('POST /catalogue', Role.DepartmentSystem)).toBe('denied');
+    expect(cell('GET /catalogue', 'anonymous')).toBe('denied');
+    expect(cell('GET /health', 'anonymous')).toBe('allowed');
+    for (const r of report.routes.filter((x) => !x.path.startsWith('/access'))) {
+      if (r.path === '/health') continue;
+      const expected = report.cells.filter((c) => c.route === `${r.method} ${r.path}`);
+      expect(expected.some((c) => c.expected === 'allowed')).toBe(true);
+      expect(expected.some((c) => c.expected === 'denied')).toBe(true);
+      const declared: readonly Role[] = Object.values(GatewayRoles).flat();
+      expect(r.access.roles.every((role) => declared.includes(role))).toBe(true);
+    }
+  }, 120_000);
+
+  it('refuses a missing, forged, revoked or other-department key with a clear error, changing nothing', async () => {
+    const before = await tip();
+    const sent = g.apps[0]!.runtime.gateway.listRequests('sent').length;
+    const body = { provider: 'taxation', datasetId: 'tx.tax-clearance', fields: ['status'] };
+    const refused = async (auth: Record<string, string>): Promise<Record<string, unknown>> => {
+      const r = await call(base(0), 'POST', '/requests', auth, body);
+      expect(r.status).toBe(401);
+      return r.body;
+    };
+    expect(await refused({})).toEqual({
+      code: 'unauthenticated',
+      message: 'authentication required',
+      field: null,
+    });
+    // Forged: the right form, an unknown id or a wrong secret of a real key id.
+    const real = g.apiKeys[0]!;
+    const wrongSecret = `${real.slice(0, -4)}${real.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect(await refused({ 'x-api-key': `govx_ak_${'0'.repeat(32)}_${'A'.repeat(43)}` })).toEqual(
+      expect.objectContaining({ code: 'unauthenticated', message: 'unknown API key' }),
+    );
+    expect(await refused({ authorization: `Bearer ${wrongSecret}` })).toEqual(
+      expect.objectContaining({ code: 'unauthenticated', message: 'unknown API key' }),
+    );
+    expect(await refused({ authorization: 'Bearer not-a-key' })).toEqual(
+      expect.objectContaining({ code: 'unauthenticated' }),
+    );
+    // Revoked: effective at once, the next request is refused.
+    const access = g.access[0]!;
+    const extra = await createSystemKey(access, 'billing', 'e2e');
+    expect((await call(base(0), 'GET', '/requests', { 'x-api-key': extra.key })).status).toBe(200);
+    await access.service.revokeApiKey(extra.id);
+    expect(await refused({ 'x-api-key': extra.key })).toEqual(
+      expect.objectContaining({ code: 'unauthenticated', message: 'revoked API key' }),
+    );
+    // A system of another department (a shared database by mistake) is forbidden here.
+    const stranger = await access.service.createAccount({
+      name: 'tax-system',
+      kind: AccountKind.System,
+      roles: [Role.DepartmentSystem],
+      department: 'taxation',
+    });
+    const strangerKey = (await access.service.createApiKey(stranger.id, 'e2e')).key;
+    const r = await call(base(0), 'POST', '/requests', { 'x-api-key': strangerKey }, body);
+    expect(r).toEqual({
+      status: 403,
+      body: expect.objectContaining({
+        code: 'forbidden',
+        message: expect.stringMatching(/taxation/),
+      }),
+    });
+    expect(await tip()).toBe(before);
+    expect(g.apps[0]!.runtime.gateway.listRequests('sent')).toHaveLength(sent);
+  });
+
+  it('provisions with the CLI: govx gateway key create prints a key once, revoke ends it at once', async () => {
+    const config = join(g.dir, 'natural-resources.json');
+    const run = async (...args: string[]): Promise<{ code: number; out: string }> => {
+      const chunks: string[] = [];
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = ((chunk: string): boolean => {
+        chunks.push(String(chunk));
+        return true;
+      }) as typeof process.stdout.write;
+      try {
+        const code = await govx(['node', 'govx', 'gateway', ...args]);
+        return { code, out: chunks.join('') };
+      } finally {
+        process.stdout.write = write;
+        process.exitCode = undefined;
+      }
+    };
+    const created = await run('key', 'create', '--config', config, '--system', 'land-desk');
+    expect(created.code).toBe(0);
+    const { id, key } = JSON.parse(created.out) as { id: string; key: string };
+    expect(key).toMatch(new RegExp(`^govx_ak_${id}_`));
+    expect((await call(base(0), 'GET', '/requests', { 'x-api-key': key })).status).toBe(200);
+    const listed = JSON.parse((await run('key', 'list', '--config', config)).out) as {
+      id: string;
+      account: string;
+      revokedAt: string | null;
+    }[];
+    expect(listed).toContainEqual(
+      expect.objectContaining({ id, account: 'land-desk', revokedAt: null }),
+    );
+    expect(JSON.stringify(listed)).not.toContain(key.slice(-43));
+    expect((await run('key', 'revoke', '--config', config, id)).code).toBe(0);
+    expect(await call(base(0), 'GET', '/requests', { 'x-api-key': key })).toEqual({
+      status: 401,
+      body: expect.objectContaining({ code: 'unauthenticated', message: 'revoked API key' }),
+    });
+    expect((await run('key', 'revoke', '--config', config, id)).code).toBe(2);
+    const bad = await run('key', 'create', '--config', config, '--system', 'Not A Name');
+    expect(bad.code).toBe(2);
+  });
+
+  it('admits people by session for their routes only (office head: consent, not deliveries)', async () => {
+    const { password } = await createPersonAccount(g.access[0]!, 'nr-office', Role.OfficeHead);
+    const session = await call(
+      base(0),
+      'POST',
+      '/access/sessions',
+      {},
+      {
+        name: 'nr-office',
+        password,
+      },
+    );
+    expect(session.status).toBe(201);
+    const auth = { authorization: `Bearer ${String(session.body['token'])}` };
+    expect((await call(base(0), 'GET', '/requests', auth)).status).toBe(200);
+    const delivery = await call(base(0), 'GET', '/requests/x/delivery', auth);
+    expect(delivery).toEqual({
+      status: 403,
+      body: expect.objectContaining({ code: 'forbidden', field: null }),
+    });
+  });
+
+  it('names the field of a bad request, and records the refusal of an authenticated caller', async () => {
+    const before = await tip();
+    const bad = await call(base(0), 'POST', '/requests', sys(0), {
+      requestId: `bad-${process.pid}`,
       provider: 'taxation',
       datasetId: 'tx.tax-clearance',
       fields: ['status', 'x'],
@@ -132,13 +246,17 @@ describe('department gateway HTTP API', () => {
       status: 422,
       body: expect.objectContaining({ code: 'field-not-in-catalogue', field: 'fields/1' }),
     });
+    await waitFor('the rejection entry', async () => (await tip()) === before + 1);
+    const res = await fetch(`${g.ledger.nodes[0]!.url}/entries?from=${before}&limit=1`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('field-not-in-catalogue');
   });
 
   it('runs an exchange over HTTP: request, approval, delivery, receipts with proofs', async () => {
     const world = generateDemoWorld();
     const person = world.people[123]!;
     const tax = world.personTax[123]!;
-    const created = await call(0, 'POST', '/requests', {
+    const created = await call(base(0), 'POST', '/requests', sys(0), {
       provider: 'taxation',
       datasetId: 'tx.tax-clearance',
       fields: ['status', 'arrearsCny'],
@@ -156,10 +274,10 @@ describe('department gateway HTTP API', () => {
       receipt: { seq: number; leafHash: string };
     };
     await waitFor('the request at the provider', async () => {
-      const { body } = await call(1, 'GET', '/requests?direction=received');
+      const { body } = await call(base(1), 'GET', '/requests?direction=received', sys(1));
       return (body['requests'] as { requestId: string }[]).some((r) => r.requestId === requestId);
     });
-    await new LedgerClient(nc).submit(
+    await new LedgerClient(g.nc).submit(
       createSubmission(
         {
           type: 'decision.approve',
@@ -174,24 +292,25 @@ describe('department gateway HTTP API', () => {
             traceHash: 'cd'.repeat(32),
           },
         },
-        engine,
+        g.engine,
       ),
     );
     await waitFor(
       'the receipt',
-      async () => (await call(0, 'GET', `/requests/${requestId}`)).body['state'] === 'received',
+      async () =>
+        (await call(base(0), 'GET', `/requests/${requestId}`, sys(0))).body['state'] === 'received',
     );
-    const delivery = await call(0, 'GET', `/requests/${requestId}/delivery`);
+    const delivery = await call(base(0), 'GET', `/requests/${requestId}/delivery`, sys(0));
     expect(delivery.status).toBe(200);
     expect((delivery.body['payload'] as { record: unknown }).record).toEqual({
       status: tax.status,
       arrearsCny: tax.arrearsCny,
     });
     await waitFor('proofs for every entry', async () => {
-      const r = await call(0, 'GET', `/requests/${requestId}/receipts`);
+      const r = await call(base(0), 'GET', `/requests/${requestId}/receipts`, sys(0));
       return (r.body['entries'] as { proof: unknown }[]).every((e) => e.proof !== null);
     });
-    const { body } = await call(0, 'GET', `/requests/${requestId}/receipts`);
+    const { body } = await call(base(0), 'GET', `/requests/${requestId}/receipts`, sys(0));
     const entries = body['entries'] as {
       type: string;
       proof: Parameters<typeof checkProofDocument>[0];

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBenchCommands } from './commands/bench.command.js';
+import { registerGatewayCommands } from './commands/gateway.command.js';
 import { registerLedgerCommands } from './commands/ledger.command.js';
 import { registerProofCommands } from './commands/proof.command.js';
 import { registerUpCommand } from './commands/up.command.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerProofCommands(program);
   registerLedgerCommands(program);
+  registerGatewayCommands(program);
   registerAuditCommands(program);
   registerBenchCommands(program);
   return program;

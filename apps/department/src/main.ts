@@ -1,26 +1,41 @@
 // A department gateway: `node apps/department/dist/main.js --config gateway.json`
 // (or GOVX_GATEWAY_CONFIG). Composes the gateway runtime and its HTTP API; nothing else.
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   GatewayHttpModule,
+  importSeedKeys,
   loadGatewayConfig,
+  openGatewayAccess,
   startGatewayRuntime,
   type GatewayRuntime,
 } from '@govx/gateway';
 
-export async function bootstrap(
-  configPath: string,
-): Promise<{ runtime: GatewayRuntime; url: string; close(): Promise<void> }> {
+export async function bootstrap(configPath: string): Promise<{
+  runtime: GatewayRuntime;
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}> {
   const config = loadGatewayConfig(configPath);
   const log = (msg: string, fields?: Record<string, unknown>): void => {
     process.stdout.write(
       `${JSON.stringify({ time: new Date().toISOString(), department: config.department, msg, ...fields })}\n`,
     );
   };
-  const runtime = await startGatewayRuntime(config, log);
-  const app = await NestFactory.create(GatewayHttpModule.forRuntime(runtime), {
+  const access = await openGatewayAccess(config);
+  let runtime: GatewayRuntime;
+  try {
+    const seeded = await importSeedKeys(access, config.access.seedKeys);
+    if (seeded > 0) log('API keys registered from access.seedKeys', { seeded });
+    runtime = await startGatewayRuntime(config, log);
+  } catch (e) {
+    await access.close();
+    throw e;
+  }
+  const app = await NestFactory.create(GatewayHttpModule.forRuntime(runtime, access), {
     logger: ['error', 'warn'],
   });
   const document = SwaggerModule.createDocument(
@@ -31,6 +46,7 @@ export async function bootstrap(
         'Catalogue, requests to other departments, deliveries (decrypted), purpose binding, receipts with inclusion proofs',
       )
       .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
       .addBearerAuth()
       .build(),
   );
@@ -40,10 +56,12 @@ export async function bootstrap(
   log('HTTP API listening', { url });
   return {
     runtime,
+    app,
     url,
     async close() {
       await app.close();
       await runtime.close();
+      await access.close();
     },
   };
 }

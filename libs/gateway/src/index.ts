@@ -20,3 +20,5 @@ export * from './gateway/ledger-http.js';
 export * from './config/gateway.config.js';
 export * from './gateway/gateway-runtime.js';
 export { GatewayHttpModule } from './http/gateway-http.module.js';
+export * from './http/gateway-access.js';
+export { GatewayRoles } from './http/gateway-roles.js';

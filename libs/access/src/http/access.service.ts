@@ -332,15 +332,18 @@ export class AccessService {
   }
 
   /**
-   * The principal of a request's credentials: `Authorization: Bearer <session token>` or
-   * `X-Api-Key: <key>`; null when it carries none. Throws Unauthenticated for credentials that
+   * The principal of a request's credentials: `Authorization: Bearer <session token>`,
+   * `X-Api-Key: <key>` or `Authorization: Bearer <key>` (a key `govx_ak_…`, never a session
+   * token's form); null when it carries none. Throws Unauthenticated for credentials that
    * are forged, expired, revoked, of a disabled account, or of the wrong kind.
    */
   async authenticate(
     headers: Record<string, string | string[] | undefined>,
   ): Promise<Principal | null> {
     const authorization = headers['authorization'];
-    const apiKey = headers['x-api-key'];
+    const bearerKey =
+      typeof authorization === 'string' ? /^Bearer (govx_ak_\S*)$/.exec(authorization) : null;
+    const apiKey = headers['x-api-key'] ?? bearerKey?.[1];
     const refused = (why: string): AccessError => {
       this.logger.warn(`refused credentials: ${why}`);
       return new AccessError(AccessErrorCode.Unauthenticated, why);

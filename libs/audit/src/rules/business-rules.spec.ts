@@ -500,4 +500,56 @@ describe('business rules', () => {
       [t.seq, 'receipt.mismatch'],
     ]);
   });
+
+  it('report an onward transfer (§29) that no consent of the provider allows for its recipient', async () => {
+    const s = opening();
+    const req = request(s, 'r-1', 'land registration');
+    const approval = engineApproval(s, req);
+    const t = transfer(s, req, approval);
+    s.add('land', 'receipt', { transfer: ref(t), ciphertextHash: HEX });
+    const consent = s.add('tax', 'consent', {
+      transfer: ref(t),
+      to: 'public-security',
+      purpose: 'identity check',
+    });
+    const selfConsent = s.add('land', 'consent', {
+      transfer: ref(t),
+      to: 'social-security',
+      purpose: 'assistance',
+    });
+    const onward = (to: string, consentRef?: Entry, extra: Record<string, unknown> = {}): Entry =>
+      s.add('land', 'transfer', {
+        request: ref(req),
+        approval: ref(approval),
+        requestId: 'r-1',
+        to,
+        ciphertextHash: HEX,
+        size: 512,
+        commitment: HEX,
+        maskingProfile: 'tax-clearance-sharing@3:registry',
+        payloadId: `onward-${to}-${s.entries.length}`,
+        expires: '2027-01-31T00:00:00.000Z',
+        ...(consentRef ? { consent: ref(consentRef) } : {}),
+        ...extra,
+      });
+    const allowed = onward('public-security', consent);
+    const elsewhere = onward('social-security', consent);
+    const unnamed = onward('public-security');
+    const byHolder = onward('social-security', selfConsent);
+    const forgedRef = onward('public-security', undefined, {
+      consent: { seq: consent.seq, leaf: HEX },
+    });
+    s.add('police', 'receipt', { transfer: ref(allowed), ciphertextHash: HEX });
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(rules(v)).toEqual([
+      [elsewhere.seq, 'transfer.onward-without-consent'],
+      [unnamed.seq, 'transfer.onward-without-consent'],
+      [byHolder.seq, 'transfer.onward-without-consent'],
+      [forgedRef.seq, 'transfer.onward-without-consent'],
+    ]);
+    expect(v.violations.find((x) => x.seq === byHolder.seq)?.message).toMatch(
+      /not by the provider taxation/,
+    );
+  });
 });

@@ -43,6 +43,8 @@ export const Rule = {
   TransferExpired: 'transfer.expired',
   TransferWrongParty: 'transfer.wrong-party',
   TransferBeyondApproval: 'transfer.beyond-approval',
+  /** An onward transfer (§29) by the requester without the provider's consent for its recipient. */
+  OnwardWithoutConsent: 'transfer.onward-without-consent',
   ReceiptMismatch: 'receipt.mismatch',
   /** A body that its type's schema (libs/contracts) refuses, e.g. a member beyond it. */
   Schema: 'entry.schema',
@@ -76,6 +78,7 @@ export class BusinessRules {
   /** Non-final officer sign-offs, by request seq. */
   private readonly signoffs = new Map<number, string[]>();
   private readonly transfers = new Map<number, Known<TransferBody>>();
+  private readonly consents = new Map<number, Known<ConsentBody>>();
   readonly stats = new AuditStats();
 
   private readonly submitters = new Map<string, readonly RegExp[]>();
@@ -96,7 +99,9 @@ export class BusinessRules {
 
   /** Whether check() needs the leaf hash of entries of `type` (they can be referred to). */
   needsLeaf(type: string): boolean {
-    return type === G.Request || type === G.DecisionApprove || type === X.Transfer;
+    return (
+      type === G.Request || type === G.DecisionApprove || type === X.Transfer || type === X.Consent
+    );
   }
 
   /** Counts an entry whose type no rule reads: check() would find nothing more. */
@@ -206,6 +211,7 @@ export class BusinessRules {
       }
       case X.Consent: {
         const b = body as ConsentBody;
+        this.consents.set(f.seq, known(b));
         this.stats.consent(f, b);
         break;
       }
@@ -361,12 +367,13 @@ export class BusinessRules {
         `approval ${approval.seq} is ${approval.revoked ? 'revoked' : !approval.body.final ? 'a sign-off, not final' : `for request ${approval.body.request.seq}`}`,
       );
     }
-    if (f.time > approval.body.expires)
-      flag(Rule.TransferExpired, `sent ${f.time}, the approval expired ${approval.body.expires}`);
     const requester = actorDepartment(request.actor);
+    const onward = actorDepartment(f.actor) === requester && b.to !== requester;
+    if (onward) this.onward(f, transfer, request, flag);
+    else if (f.time > approval.body.expires)
+      flag(Rule.TransferExpired, `sent ${f.time}, the approval expired ${approval.body.expires}`);
     if (
-      actorDepartment(f.actor) !== request.body.provider ||
-      b.to !== requester ||
+      (!onward && (actorDepartment(f.actor) !== request.body.provider || b.to !== requester)) ||
       b.requestId !== request.body.requestId
     ) {
       flag(
@@ -380,5 +387,48 @@ export class BusinessRules {
         `masking profile ${b.maskingProfile ?? 'none'}, the approval says ${approval.body.maskingProfile ?? 'none'}`,
       );
     this.stats.transfer(f, transfer, request);
+  }
+
+  /**
+   * An onward transfer (§29): the requester passes its delivery on to a third department. It
+   * MUST name a consent signed by the provider's gateway for the provider's transfer of this
+   * request to the requester, allowing this recipient, and be sent within the request's time
+   * limit.
+   */
+  private onward(
+    f: EntryFields,
+    transfer: Known<TransferBody>,
+    request: Known<RequestBody>,
+    flag: (rule: Rule, message: string) => void,
+  ): void {
+    const b = transfer.body;
+    const provider = request.body.provider;
+    const consent = b.consent ? this.consents.get(b.consent.seq) : undefined;
+    const given = consent && consent.leaf === b.consent?.leaf ? consent : undefined;
+    const original = given ? this.transfers.get(given.body.transfer.seq) : undefined;
+    const why = !b.consent
+      ? 'names no consent'
+      : !given
+        ? `names consent {seq ${b.consent.seq}}, not a consent entry with that leaf hash`
+        : given.actor !== `dept/${provider}/gateway`
+          ? `relies on a consent by ${given.actor}, not by the provider ${provider}`
+          : !original ||
+              original.leaf !== given.body.transfer.leaf ||
+              original.body.request.seq !== request.seq ||
+              actorDepartment(original.actor) !== provider
+            ? `relies on consent ${given.seq}, which is not for ${provider}'s transfer of this request`
+            : given.body.to !== b.to
+              ? `goes to ${b.to}; consent ${given.seq} allows ${given.body.to}`
+              : null;
+    if (why !== null)
+      flag(
+        Rule.OnwardWithoutConsent,
+        `${f.actor} passes request ${request.body.requestId} of ${provider} on to ${b.to}: ${why}`,
+      );
+    if (f.time.slice(0, 10) > request.body.timeLimit)
+      flag(
+        Rule.TransferExpired,
+        `onward transfer sent ${f.time}, after the request's time limit ${request.body.timeLimit}`,
+      );
   }
 }

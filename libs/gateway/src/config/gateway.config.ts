@@ -32,8 +32,21 @@ export interface GatewayConfig {
     readonly eraseEveryMs: number;
   };
   readonly http: { readonly host: string; readonly port: number };
-  /** The department's own systems allowed to call the HTTP API (Bearer tokens). */
-  readonly systems: readonly { readonly id: string; readonly token: string }[];
+  /**
+   * Who may call the HTTP API (libs/access): accounts and API keys (hashed) in the gateway's
+   * own database, session MACs under the secret in `tokenSecretFile` (0600, created when
+   * missing). No credential is ever written in this file.
+   */
+  readonly access: {
+    readonly databaseUrl: string;
+    readonly tokenSecretFile: string;
+    /**
+     * API keys to register at start (their hash only) for the named systems, each read from a
+     * 0600 file (how `govx up` seeds its demo system); a key already known, even revoked, is
+     * left as it is.
+     */
+    readonly seedKeys: readonly { readonly system: string; readonly keyFile: string }[];
+  };
   /** Encryption keys (SPKI PEM) of departments not registered on the ledger yet. */
   readonly peers: Readonly<Record<string, string>>;
 }
@@ -52,7 +65,7 @@ export const GATEWAY_DEFAULTS = {
 const SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['department', 'keys', 'nats', 'ledger', 'dataSource', 'systems'],
+  required: ['department', 'keys', 'nats', 'ledger', 'dataSource', 'access'],
   properties: {
     department: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
     suite: { enum: ['intl', 'sm'] },
@@ -111,16 +124,24 @@ const SCHEMA = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
       },
     },
-    systems: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'token'],
-        properties: {
-          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
-          token: { type: 'string', minLength: 24 },
+    access: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['databaseUrl', 'tokenSecretFile'],
+      properties: {
+        databaseUrl: { type: 'string', pattern: '^postgres(ql)?://[^/]+/[a-z_][a-z0-9_]{0,62}$' },
+        tokenSecretFile: { type: 'string', minLength: 1 },
+        seedKeys: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['system', 'keyFile'],
+            properties: {
+              system: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
+              keyFile: { type: 'string', minLength: 1 },
+            },
+          },
         },
       },
     },
@@ -145,6 +166,12 @@ const validate = new Ajv({ allErrors: false, strict: true }).compile(SCHEMA);
 
 /** Validates a parsed config and fills in defaults; relative key files resolve from `baseDir`. */
 export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): GatewayConfig {
+  if (typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'systems')) {
+    throw new GatewayConfigError(
+      '/systems',
+      'tokens in the configuration are no longer accepted: create an API key per calling system with `govx gateway key create` (docs/department-gateway.md)',
+    );
+  }
   if (!validate(raw)) {
     const e = validate.errors?.[0] as ErrorObject | undefined;
     const extra =
@@ -168,14 +195,13 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
     dataSource: { url: string; demo?: boolean; seed?: string };
     payloads?: Partial<GatewayConfig['payloads']>;
     http?: Partial<GatewayConfig['http']>;
-    systems: GatewayConfig['systems'];
+    access: {
+      databaseUrl: string;
+      tokenSecretFile: string;
+      seedKeys?: { system: string; keyFile: string }[];
+    };
     peers?: Record<string, string>;
   };
-  const ids = new Set<string>();
-  c.systems.forEach((s, i) => {
-    if (ids.has(s.id)) throw new GatewayConfigError(`/systems/${i}/id`, `duplicate ${s.id}`);
-    ids.add(s.id);
-  });
   if (c.autoEndorse && !c.keys.officeKeyFile) {
     throw new GatewayConfigError('/autoEndorse', 'needs keys.officeKeyFile');
   }
@@ -193,7 +219,14 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
     dataSource: { ...c.dataSource, demo: c.dataSource.demo ?? false },
     payloads: { ...GATEWAY_DEFAULTS.payloads, ...c.payloads },
     http: { ...GATEWAY_DEFAULTS.http, ...c.http },
-    systems: c.systems,
+    access: {
+      databaseUrl: c.access.databaseUrl,
+      tokenSecretFile: resolve(baseDir, c.access.tokenSecretFile),
+      seedKeys: (c.access.seedKeys ?? []).map((k) => ({
+        system: k.system,
+        keyFile: resolve(baseDir, k.keyFile),
+      })),
+    },
     peers: c.peers ?? {},
   };
 }

@@ -52,6 +52,8 @@ export interface ExchangeRecord {
   readonly uses: Placed<UseBody>[];
   destruction?: Placed<DestructionBody>;
   readonly consents: Placed<ConsentBody>[];
+  /** Onward transfers (§29) of the delivery by the requester's gateway, each naming a consent. */
+  readonly onward: Placed<TransferBody>[];
   erasure?: Placed<PayloadEraseBody>;
   readonly rejections: Placed<RejectionBody>[];
 }
@@ -125,7 +127,14 @@ export class ExchangeIndex {
         const p = placed<RequestBody>();
         const requester = departmentOf(p.actor);
         if (!requester || this.exchanges.has(p.body.requestId)) return undefined;
-        const x: ExchangeRecord = { request: p, requester, uses: [], consents: [], rejections: [] };
+        const x: ExchangeRecord = {
+          request: p,
+          requester,
+          uses: [],
+          consents: [],
+          onward: [],
+          rejections: [],
+        };
         this.exchanges.set(p.body.requestId, x);
         this.byRef.set(refKey(p.ref), x);
         return x;
@@ -157,6 +166,9 @@ export class ExchangeIndex {
         if (x && !x.transfer && departmentOf(p.actor) === x.request.body.provider) {
           x.transfer = p;
           this.byRef.set(refKey(p.ref), x);
+        } else if (x && p.body.consent && departmentOf(p.actor) === x.requester) {
+          // Not indexed by ref: receipts of the third department do not touch this exchange.
+          x.onward.push(p);
         }
         return x;
       }

@@ -29,7 +29,10 @@ export function httpStatusOf(code: GatewayErrorCode): number {
     case 'unknown-dataset':
       return 404;
     case 'replayed-request':
+    case 'duplicate':
       return 409;
+    case 'no-consent':
+      return 403;
     case 'payload-erased':
     case 'purpose-expired':
       return 410;

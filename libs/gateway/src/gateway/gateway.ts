@@ -242,6 +242,7 @@ export class Gateway {
       ...x.uses.map((u): [string, typeof u] => ['use', u]),
       ['destruction', x.destruction],
       ...x.consents.map((c): [string, typeof c] => ['consent', c]),
+      ...x.onward.map((o): [string, typeof o] => ['transfer', o]),
       ['payload.erase', x.erasure],
       ...x.rejections.map((r): [string, typeof r] => ['rejection', r]),
     ];
@@ -288,9 +289,14 @@ export class Gateway {
     return this.requester.recordDestruction(requestId, method);
   }
 
-  /** Requester: whether the provider consented to passing the delivery on to `to` (§27). */
-  mayPassOn(requestId: string, to: string): boolean {
-    return this.requester.mayPassOn(requestId, to);
+  /** Requester: whether the provider consented to passing the delivery on to `to` (§29). */
+  mayPassOn(requestId: string, to: string, purpose?: string): boolean {
+    return this.requester.mayPassOn(requestId, to, purpose);
+  }
+
+  /** Requester: passes a delivery on to a third department under the provider's consent (§29). */
+  passOn(requestId: string, to: string, purpose: string): Promise<LedgerReceipt> {
+    return this.requester.passOn(requestId, to, purpose);
   }
 
   // ---- helpers -------------------------------------------------------------------------

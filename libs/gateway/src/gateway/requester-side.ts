@@ -1,20 +1,23 @@
 // The requester side of a gateway: creates requests (subject sealed to the provider, never in
 // clear on the ledger), accepts transfers (fetch, check hash, decrypt, check commitment,
-// `receipt`), serves deliveries, records use and destruction (purpose binding).
-import { randomUUID } from 'node:crypto';
+// `receipt`), serves deliveries, records use and destruction (purpose binding), and passes a
+// delivery on to a third department only under the provider's consent (§29).
+import { createHash, randomUUID } from 'node:crypto';
 import { LedgerRejectedError, type LedgerReceipt } from '@govx/bus';
 import {
   ExchangeEntryTypes,
   GovernanceEntryTypes,
   validateGovernanceBody,
+  type ConsentBody,
   type EntryRef,
   type RequestBody,
+  type TransferBody,
 } from '@govx/contracts';
 import { getSuite, type CryptoSuite, type EncryptionPublicKey } from '@govx/crypto';
 import type { FieldValue } from '../data-source/data-source.js';
-import { openPayload, type Payload } from '../exchange/payload-envelope.js';
+import { openPayload, sealPayload, type Payload } from '../exchange/payload-envelope.js';
 import { sealSubject } from '../exchange/subject.js';
-import { stateOf, type ExchangeRecord } from './exchange-index.js';
+import { stateOf, type ExchangeRecord, type Placed } from './exchange-index.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayError } from './gateway.error.js';
 
@@ -184,9 +187,115 @@ export class RequesterSide {
     });
   }
 
-  /** Requester: whether the provider consented to passing the delivery on to `to` (§27). */
-  mayPassOn(requestId: string, to: string): boolean {
-    return this.ctx.sent(requestId).consents.some((c) => c.body.to === to);
+  /** Requester: whether the provider consented to passing the delivery on to `to` (§29). */
+  mayPassOn(requestId: string, to: string, purpose?: string): boolean {
+    const x = this.ctx.sent(requestId);
+    return x.transfer !== undefined && this.consentFor(x, to, purpose) !== undefined;
+  }
+
+  /**
+   * The provider's consent covering `to` (and `purpose` when given): a `consent` entry signed by
+   * the provider's gateway for this exchange's transfer. Consents by anyone else do not count.
+   */
+  private consentFor(
+    x: ExchangeRecord,
+    to: string,
+    purpose?: string,
+  ): Placed<ConsentBody> | undefined {
+    const provider = `dept/${x.request.body.provider}/gateway`;
+    const t = x.transfer?.ref;
+    return x.consents.find(
+      (c) =>
+        c.actor === provider &&
+        t !== undefined &&
+        c.body.transfer.seq === t.seq &&
+        c.body.transfer.leaf === t.leaf &&
+        c.body.to === to &&
+        (purpose === undefined || c.body.purpose === purpose),
+    );
+  }
+
+  /**
+   * Requester: passes a delivery on to a third department (§29), re-sealed to its key, as an
+   * onward `transfer` naming the provider's consent. MUST NOT happen without a consent of the
+   * original provider covering `to` and `purpose`: refused with `no-consent` (recorded as a
+   * `rejection`, the caller being authenticated), nothing stored, nothing sent.
+   */
+  async passOn(requestId: string, to: string, purpose: string): Promise<LedgerReceipt> {
+    const x = this.ctx.sent(requestId);
+    const attempt = {
+      type: ExchangeEntryTypes.Transfer,
+      requestId,
+      ...(x.transfer ? { ref: x.transfer.ref } : {}),
+    };
+    try {
+      return await this.passOnChecked(x, to, purpose);
+    } catch (e) {
+      if (e instanceof LedgerRejectedError && e.code === 'idempotency-conflict')
+        throw await this.ctx.reject(
+          attempt,
+          new GatewayError('duplicate', `this consent was used already for ${to}`, 'to', {
+            cause: e,
+          }),
+        );
+      throw await this.ctx.reject(attempt, e);
+    }
+  }
+
+  private async passOnChecked(
+    x: ExchangeRecord,
+    to: string,
+    purpose: string,
+  ): Promise<LedgerReceipt> {
+    const me = this.ctx.deps.department;
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(to))
+      throw new GatewayError('malformed', 'to: expected a department id', 'to');
+    if (to === me || to === x.request.body.provider)
+      throw new GatewayError('malformed', `to: ${to} is not a third department`, 'to');
+    this.deliveredTransfer(x);
+    if (this.ctx.clock().getTime() > Date.parse(`${x.request.body.timeLimit}T23:59:59.999Z`))
+      throw new GatewayError(
+        'purpose-expired',
+        `the time limit ${x.request.body.timeLimit} has passed`,
+        'timeLimit',
+      );
+    const consent = this.consentFor(x, to, purpose);
+    if (!consent) {
+      const other = this.consentFor(x, to);
+      throw new GatewayError(
+        'no-consent',
+        other
+          ? `${x.request.body.provider}'s consent to pass ${x.request.body.requestId} on to ${to} is for "${other.body.purpose}", not "${purpose}"`
+          : `${x.request.body.provider} has not consented to passing ${x.request.body.requestId} on to ${to}`,
+        other ? 'purpose' : 'to',
+      );
+    }
+    if (x.onward.some((o) => o.body.consent?.seq === consent.ref.seq))
+      throw new GatewayError('duplicate', `this consent was used already for ${to}`, 'to');
+    const recipient = this.ctx.encryptionKeyOf(to);
+    const delivered = await this.openDelivery(x);
+    const payload: Payload = { ...delivered, purpose };
+    const payloadId = createHash('sha256')
+      .update(`onward\n${me}\n${consent.ref.leaf}`)
+      .digest('hex')
+      .slice(0, 40);
+    const sealed = sealPayload(suiteFor(recipient), recipient, payload, payloadId);
+    const t = x.transfer!.body;
+    await this.ctx.deps.store.put(to, payloadId, sealed.sealed, t.expires);
+    const body: TransferBody = {
+      request: x.request.ref,
+      approval: x.approval!.ref,
+      requestId: x.request.body.requestId,
+      to,
+      ciphertextHash: sealed.ciphertextHash,
+      size: sealed.size,
+      commitment: sealed.commitment,
+      ...(t.maskingProfile ? { maskingProfile: t.maskingProfile } : {}),
+      payloadId,
+      expires: t.expires,
+      consent: consent.ref,
+    };
+    return this.ctx.submit(ExchangeEntryTypes.Transfer, `onward/${consent.ref.leaf}`, body);
   }
 
   /** Creates and submits a request; refusals are answered and recorded as `rejection`. */

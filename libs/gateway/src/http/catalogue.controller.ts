@@ -1,20 +1,25 @@
 // The department's catalogue: what it holds and publishes (catalogue.publish entries).
-import { Body, Controller, Get, Inject, Post, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Public, Roles } from '@govx/access';
 import type { LedgerReceipt } from '@govx/bus';
 import type { CatalogueEntry } from '../catalogue/catalogue-entry.js';
 import type { GatewayRuntime } from '../gateway/gateway-runtime.js';
 import { GatewayError } from '../gateway/gateway.error.js';
+import { DepartmentGuard } from './department.guard.js';
+import { GatewayRoles } from './gateway-roles.js';
 import { GATEWAY_RUNTIME } from './gateway.token.js';
-import { PUBLIC_ROUTE } from './system-auth.guard.js';
 
 @ApiTags('catalogue')
+@ApiSecurity('api-key')
 @ApiBearerAuth()
+@UseGuards(DepartmentGuard)
 @Controller()
 export class CatalogueController {
   constructor(@Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime) {}
 
   @Get('catalogue')
+  @Roles(...GatewayRoles.Read)
   @ApiOperation({
     summary: 'Every catalogue entry on the ledger (all departments), newest version of each',
   })
@@ -29,6 +34,7 @@ export class CatalogueController {
   }
 
   @Post('catalogue')
+  @Roles(...GatewayRoles.Office)
   @ApiOperation({
     summary: "Publish or update one of this department's catalogue entries (a new version)",
   })
@@ -43,7 +49,7 @@ export class CatalogueController {
   }
 
   @Get('health')
-  @SetMetadata(PUBLIC_ROUTE, true)
+  @Public()
   health(): { department: string; lastSeq: number; ok: boolean; error: string | null } {
     const g = this.runtime.gateway;
     return {

@@ -1,5 +1,6 @@
 // The one place errors become HTTP answers: {code, message, field}.
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { AccessError, AccessErrorCode } from '@govx/access';
 import { LedgerRejectedError } from '@govx/bus';
 import { BodySchemaError } from '@govx/contracts';
 import { CatalogueError } from '../catalogue/catalogue-entry.js';
@@ -8,20 +9,43 @@ import { GatewayError, httpStatusOf } from '../gateway/gateway.error.js';
 
 interface Reply {
   status(code: number): Reply;
+  setHeader(name: string, value: string): void;
   json(body: unknown): void;
 }
+
+type Answer = [number, { code: string; message: string; field: string | null }];
+
+/** libs/access refusals (authentication, roles, accounts) keep their codes. */
+const ACCESS_STATUS: Readonly<Record<AccessErrorCode, number>> = {
+  [AccessErrorCode.Unauthenticated]: 401,
+  [AccessErrorCode.InvalidCredentials]: 401,
+  [AccessErrorCode.Forbidden]: 403,
+  [AccessErrorCode.TooManySignIns]: 429,
+  [AccessErrorCode.SeparationOfDuties]: 400,
+  [AccessErrorCode.BadAccount]: 400,
+  [AccessErrorCode.AccountExists]: 409,
+  [AccessErrorCode.NotFound]: 404,
+  [AccessErrorCode.ChallengeFailed]: 403,
+};
 
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Reply>();
+    if (error instanceof AccessError) {
+      if (error.retryAfterMs !== null)
+        res.setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+      if (ACCESS_STATUS[error.code] === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    }
     const [status, body] = this.map(error);
     res.status(status).json(body);
   }
 
-  private map(e: unknown): [number, { code: string; message: string; field: string | null }] {
+  private map(e: unknown): Answer {
     if (e instanceof GatewayError)
       return [httpStatusOf(e.code), { code: e.code, message: e.message, field: e.field }];
+    if (e instanceof AccessError)
+      return [ACCESS_STATUS[e.code], { code: e.code, message: e.message, field: e.field }];
     if (e instanceof BodySchemaError || e instanceof CatalogueError || e instanceof MaskingError)
       return [400, { code: 'malformed', message: e.message, field: e.field }];
     if (e instanceof LedgerRejectedError)

@@ -1,22 +1,29 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
+import { AccessModule } from '@govx/access';
 import type { GatewayRuntime } from '../gateway/gateway-runtime.js';
 import { CatalogueController } from './catalogue.controller.js';
+import type { GatewayAccess } from './gateway-access.js';
 import { GatewayExceptionFilter } from './gateway-exception.filter.js';
 import { GATEWAY_RUNTIME } from './gateway.token.js';
 import { RequestsController } from './requests.controller.js';
-import { SystemAuthGuard } from './system-auth.guard.js';
 
-/** The HTTP face of a started gateway: catalogue, requests, deliveries, receipts, health. */
+/**
+ * The HTTP face of a started gateway: catalogue, requests, deliveries, receipts, health, and
+ * /access (sign-in, and for admins accounts and API keys). Every route is closed unless it
+ * declares its roles (libs/access RolesGuard, deny by default).
+ */
 @Module({})
 export class GatewayHttpModule {
-  static forRuntime(runtime: GatewayRuntime): DynamicModule {
+  static forRuntime(runtime: GatewayRuntime, access: GatewayAccess): DynamicModule {
     return {
       module: GatewayHttpModule,
+      imports: [
+        AccessModule.forRoot({ dataSource: access.dataSource, tokenSecret: access.tokenSecret }),
+      ],
       controllers: [CatalogueController, RequestsController],
       providers: [
         { provide: GATEWAY_RUNTIME, useValue: runtime },
-        { provide: APP_GUARD, useClass: SystemAuthGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
       ],
     };

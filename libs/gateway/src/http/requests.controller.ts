@@ -1,11 +1,31 @@
 // The department's own systems: requests to other departments and what became of them,
 // deliveries (decrypted), purpose binding (use, destruction), consent, receipts with proofs.
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '@govx/access';
 import type { LedgerReceipt } from '@govx/bus';
 import type { GatewayRuntime } from '../gateway/gateway-runtime.js';
 import type { NewRequest, RequestView } from '../gateway/gateway.js';
 import { GatewayError } from '../gateway/gateway.error.js';
+import { DepartmentGuard } from './department.guard.js';
+import { GatewayRoles } from './gateway-roles.js';
 import { GATEWAY_RUNTIME } from './gateway.token.js';
 
 const str = { type: 'string' } as const;
@@ -56,12 +76,15 @@ function text(body: unknown, name: string): string {
 }
 
 @ApiTags('requests')
+@ApiSecurity('api-key')
 @ApiBearerAuth()
+@UseGuards(DepartmentGuard)
 @Controller('requests')
 export class RequestsController {
   constructor(@Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime) {}
 
   @Post()
+  @Roles(...GatewayRoles.System)
   @ApiOperation({
     summary:
       'Ask another department for data (§20); refusals are also recorded as rejection entries',
@@ -74,6 +97,7 @@ export class RequestsController {
   }
 
   @Get()
+  @Roles(...GatewayRoles.Read)
   @ApiQuery({ name: 'direction', required: false, enum: ['sent', 'received'] })
   list(@Query('direction') direction?: string): { requests: RequestView[] } {
     if (direction !== undefined && direction !== 'sent' && direction !== 'received') {
@@ -83,11 +107,13 @@ export class RequestsController {
   }
 
   @Get(':requestId')
+  @Roles(...GatewayRoles.Read)
   one(@Param('requestId') requestId: string): RequestView {
     return this.runtime.gateway.request(requestId);
   }
 
   @Post(':requestId/endorse')
+  @Roles(...GatewayRoles.Endorse)
   @HttpCode(201)
   @ApiOperation({
     summary: "The department's sharing office endorses the request (§20); needs keys.officeKeyFile",
@@ -97,6 +123,7 @@ export class RequestsController {
   }
 
   @Get(':requestId/delivery')
+  @Roles(...GatewayRoles.System)
   @ApiOperation({
     summary: 'The delivery, fetched, hash-checked and decrypted (or the verification answer)',
   })
@@ -105,6 +132,7 @@ export class RequestsController {
   }
 
   @Post(':requestId/use')
+  @Roles(...GatewayRoles.System)
   @HttpCode(201)
   @ApiBody({ schema: { type: 'object', required: ['purpose'], properties: { purpose: str } } })
   use(@Param('requestId') requestId: string, @Body() body: unknown): Promise<LedgerReceipt> {
@@ -112,6 +140,7 @@ export class RequestsController {
   }
 
   @Post(':requestId/destruction')
+  @Roles(...GatewayRoles.System)
   @HttpCode(201)
   @ApiBody({ schema: { type: 'object', required: ['method'], properties: { method: str } } })
   destruction(
@@ -122,8 +151,9 @@ export class RequestsController {
   }
 
   @Post(':requestId/consent')
+  @Roles(...GatewayRoles.Office)
   @HttpCode(201)
-  @ApiOperation({ summary: 'Provider: consent to the requester passing the delivery on (§27)' })
+  @ApiOperation({ summary: 'Provider: consent to the requester passing the delivery on (§29)' })
   @ApiBody({
     schema: { type: 'object', required: ['to', 'purpose'], properties: { to: str, purpose: str } },
   })
@@ -131,7 +161,22 @@ export class RequestsController {
     return this.runtime.gateway.giveConsent(requestId, text(body, 'to'), text(body, 'purpose'));
   }
 
+  @Post(':requestId/onward')
+  @Roles(...GatewayRoles.System)
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      "Requester: pass the delivery on to a third department (§29), only under the provider's consent for `to` and `purpose`",
+  })
+  @ApiBody({
+    schema: { type: 'object', required: ['to', 'purpose'], properties: { to: str, purpose: str } },
+  })
+  onward(@Param('requestId') requestId: string, @Body() body: unknown): Promise<LedgerReceipt> {
+    return this.runtime.gateway.passOn(requestId, text(body, 'to'), text(body, 'purpose'));
+  }
+
   @Get(':requestId/receipts')
+  @Roles(...GatewayRoles.Read)
   @ApiOperation({
     summary:
       'Every entry of the exchange with its RFC 9162 inclusion proof (null until a checkpoint covers it)',
