@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBenchCommands } from './commands/bench.command.js';
+import { registerBootstrapCommand } from './commands/bootstrap.command.js';
+import { registerInitCommand } from './commands/init.command.js';
 import { registerGatewayCommands } from './commands/gateway.command.js';
 import { registerLedgerCommands } from './commands/ledger.command.js';
 import { registerProofCommands } from './commands/proof.command.js';
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerUpCommand(program);
+  registerInitCommand(program);
+  registerBootstrapCommand(program);
   registerProofCommands(program);
   registerLedgerCommands(program);
   registerGatewayCommands(program);

@@ -1,13 +1,11 @@
 // The demo departments' gateways for `govx up`: one config file each under
 // <dir>/departments, keys under <dir>/keys (the signing key is the gateway identity's, the
 // encryption key is created here so that it can be registered on the ledger before the
-// gateway starts), an API key for the department's own system (its hash registered by the
-// gateway at start).
+// gateway starts), a Bearer token for the department's own systems.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newApiKey, parseApiKey } from '@govx/access';
 import { loadGatewayKeys } from '@govx/gateway';
 import type { ExtraKey, Identity } from './identities.js';
 
@@ -18,8 +16,12 @@ export const DEPARTMENT_MAIN = fileURLToPath(
 export interface DepartmentPlan {
   readonly department: string;
   readonly configPath: string;
+  /** The key files its config names (on this machine). */
+  readonly keyFiles: readonly string[];
   readonly url: string;
-  /** The API key (sent as a Bearer token) of the department's own system `demo-system`. */
+  /** The HTTP port it listens on. */
+  readonly port: number;
+  /** The Bearer token of the department's own system `demo-system`. */
   readonly token: string;
   /** The gateway's encryption key, to register on the ledger. */
   readonly encryptionKey: ExtraKey;
@@ -34,8 +36,16 @@ export interface DepartmentPlanOptions {
   readonly natsServers: readonly string[];
   readonly nats: { readonly user: string; readonly pass: string };
   readonly ledgerUrl: string;
-  /** Server URL without a database; the department's database is govx_dept_<d>. */
+  /** Server URL without a database; the department's database is `<databasePrefix>_dept_<d>`. */
   readonly postgresUrl: string;
+  /** Default `govx`. */
+  readonly databasePrefix?: string;
+  /** Address the HTTP API listens on; default 127.0.0.1. */
+  readonly httpHost?: string;
+  /** Where the department's systems reach it; default http://127.0.0.1:<port>. */
+  readonly url?: string;
+  /** A file under dir as the gateway process sees it (e.g. in a container); default as is. */
+  readonly seenAs?: (file: string) => string;
 }
 
 /** Writes the gateway's config (and creates its encryption key) without starting it. */
@@ -46,35 +56,28 @@ export function planDepartment(o: DepartmentPlanOptions): DepartmentPlan {
     signingKeyFile: o.gateway.keyFile,
     encryptionKeyFile,
   });
-  // The API key of the department's system `demo-system` (libs/access): the gateway registers
-  // its hash at start (access.seedKeys); a token of an older run that is no key is replaced.
   const tokenFile = join(keys, `dept_${o.department}_system.token`);
-  if (!existsSync(tokenFile) || !parseApiKey(readFileSync(tokenFile, 'utf8').trim()))
-    writeFileSync(tokenFile, newApiKey().key, { mode: 0o600 });
+  if (!existsSync(tokenFile))
+    writeFileSync(tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
   const token = readFileSync(tokenFile, 'utf8').trim();
-  const secretFile = join(keys, `dept_${o.department}_access.secret`);
-  if (!existsSync(secretFile))
-    writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  const seenAs = o.seenAs ?? ((file: string): string => file);
+  const database = `${o.databasePrefix ?? 'govx'}_dept_${o.department.replaceAll('-', '_')}`;
   const config = {
     department: o.department,
     suite: 'intl',
     keys: {
-      signingKeyFile: o.gateway.keyFile,
-      encryptionKeyFile,
-      officeKeyFile: o.office.keyFile,
+      signingKeyFile: seenAs(o.gateway.keyFile),
+      encryptionKeyFile: seenAs(encryptionKeyFile),
+      officeKeyFile: seenAs(o.office.keyFile),
     },
     nats: { servers: o.natsServers, replicas: 3, user: o.nats.user, pass: o.nats.pass },
     ledger: { httpUrl: o.ledgerUrl },
     dataSource: {
-      url: `${o.postgresUrl}/govx_dept_${o.department.replaceAll('-', '_')}`,
+      url: `${o.postgresUrl}/${database}`,
       demo: true,
     },
-    http: { host: '127.0.0.1', port: o.port },
-    access: {
-      databaseUrl: `${o.postgresUrl}/govx_gateway_${o.department.replaceAll('-', '_')}`,
-      tokenSecretFile: secretFile,
-      seedKeys: [{ system: 'demo-system', keyFile: tokenFile }],
-    },
+    http: { host: o.httpHost ?? '127.0.0.1', port: o.port },
+    systems: [{ id: 'demo-system', token }],
     peers: {},
   };
   const configDir = join(o.dir, 'departments');
@@ -84,7 +87,9 @@ export function planDepartment(o: DepartmentPlanOptions): DepartmentPlan {
   return {
     department: o.department,
     configPath,
-    url: `http://127.0.0.1:${o.port}`,
+    keyFiles: [o.gateway.keyFile, encryptionKeyFile, o.office.keyFile],
+    url: o.url ?? `http://127.0.0.1:${o.port}`,
+    port: o.port,
     token,
     encryptionKey: {
       actor: o.gateway.actor,

@@ -26,8 +26,13 @@ export function serverUrl(databaseUrl: string): string {
   return url.toString().replace(/\/$/, '');
 }
 
-/** Fails with a message naming the URL when the server does not answer. */
-async function probe(url: string): Promise<void> {
+/** The embedded server's URL on `port` (it listens on 127.0.0.1 only). */
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}`;
+}
+
+/** Fails with a message naming the URL (password masked) when the server does not answer. */
+export async function probeDatabase(url: string): Promise<void> {
   const client = new pg.Client({
     connectionString: `${url}/postgres`,
     connectionTimeoutMillis: 5000,
@@ -51,7 +56,7 @@ export async function startDatabase(options: {
 }): Promise<Database> {
   if (options.databaseUrl) {
     const url = serverUrl(options.databaseUrl);
-    await probe(url);
+    await probeDatabase(url);
     return { url, embedded: false, dataDir: null, stop: async () => undefined };
   }
   const EmbeddedPostgres = await importEmbeddedPostgres();
@@ -90,8 +95,8 @@ export async function startDatabase(options: {
       `embedded PostgreSQL (data ${dataDir}, port ${options.port}) did not start: ${why}\n${lastLines.join('\n')}`,
     );
   }
-  const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}`;
-  await probe(url);
+  const url = embeddedDatabaseUrl(options.port);
+  await probeDatabase(url);
   return { url, embedded: true, dataDir, stop: () => server.stop() };
 }
 

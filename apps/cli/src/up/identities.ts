@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { LedgerClient, LedgerReceipt } from '@govx/bus';
 import {
   getSuite,
+  importEncryptionPublicKey,
   importSigningPrivateKey,
+  importSigningPublicKey,
   type EncryptionPublicKey,
   type SigningPrivateKey,
 } from '@govx/crypto';
@@ -56,7 +58,7 @@ export function identity(
 }
 
 /** Public keys (PEM) that `key.register` entries of the log registered, read from a node. */
-async function registeredKeys(ledgerUrl: string): Promise<Set<string>> {
+export async function registeredKeys(ledgerUrl: string): Promise<Set<string>> {
   const found = new Set<string>();
   for (let after: number | null = null; ;) {
     const page = after === null ? '' : `&after=${after}`;
@@ -72,25 +74,53 @@ async function registeredKeys(ledgerUrl: string): Promise<Set<string>> {
   }
 }
 
+/** A `key.register` entry's body as the bootstrap step submits it (public data only). */
+export interface KeyRegistration {
+  readonly actor: string;
+  readonly roles: readonly Role[];
+  readonly department?: string;
+  readonly use: 'sign' | 'encrypt';
+  /** SPKI PEM. */
+  readonly publicKey: string;
+}
+
+/** The registration of an identity's signing key or of an extra (encryption) key. */
+export function keyRegistration(k: Identity | ExtraKey): KeyRegistration {
+  const isSigning = 'key' in k;
+  return {
+    actor: k.actor,
+    roles: [...k.roles],
+    ...(k.department ? { department: k.department } : {}),
+    use: isSigning ? 'sign' : 'encrypt',
+    publicKey: (isSigning ? k.key.publicKey : k.publicKey).toPem(),
+  };
+}
+
+export interface RegisterKeysResult {
+  readonly registered: readonly LedgerReceipt[];
+  /** Keys the log had already. */
+  readonly present: number;
+}
+
 /**
  * Registers each key not yet registered with a `key.register` entry signed by the admin
- * (idempotency key derived from the key id). A second start on the same directory registers
- * nothing again.
+ * (idempotency key derived from the key id). A second run registers nothing again.
  */
 export async function registerKeys(
   ledger: LedgerClient,
   ledgerUrl: string,
   admin: Identity,
-  keys: readonly (Identity | ExtraKey)[],
-): Promise<LedgerReceipt[]> {
+  keys: readonly KeyRegistration[],
+): Promise<RegisterKeysResult> {
   const known = await registeredKeys(ledgerUrl);
-  const missing = keys.filter(
-    (k) => !known.has(('key' in k ? k.key.publicKey : k.publicKey).toPem()),
-  );
-  const submissions = missing.map((k) => {
-    const isSigning = 'key' in k;
-    const publicKey = isSigning ? k.key.publicKey : k.publicKey;
-    return createSubmission(
+  const missing = keys.filter((k) => !known.has(k.publicKey));
+  const registered: LedgerReceipt[] = [];
+  for (const k of missing) {
+    const publicKey =
+      k.use === 'sign'
+        ? importSigningPublicKey(k.publicKey)
+        : importEncryptionPublicKey(k.publicKey);
+    const submission = createSubmission(
       {
         type: KeyEntryType.Register,
         actor: admin.actor,
@@ -98,15 +128,14 @@ export async function registerKeys(
         body: {
           actor: k.actor,
           publicKey: publicKey.toPem(),
-          use: isSigning ? 'sign' : 'encrypt',
+          use: k.use,
           roles: [...k.roles],
           ...(k.department ? { department: k.department } : {}),
         },
       },
       admin.key,
     );
-  });
-  const receipts: LedgerReceipt[] = [];
-  for (const s of submissions) receipts.push(await ledger.submit(s));
-  return receipts;
+    registered.push(await ledger.submit(submission));
+  }
+  return { registered, present: keys.length - missing.length };
 }

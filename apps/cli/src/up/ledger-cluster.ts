@@ -42,13 +42,29 @@ export interface LocalLedgerOptions {
   readonly httpPorts?: readonly number[];
   /** NATS user and password of node `id` (e.g. `ledger-1`), when the servers require them. */
   readonly natsCredentials?: (id: string) => { readonly user: string; readonly pass: string };
+  /** Address the HTTP API listens on; default 127.0.0.1. */
+  readonly httpHost?: string;
+  /** URL of node `id` for the other services; default http://127.0.0.1:<port>. */
+  readonly nodeUrl?: (id: string, port: number) => string;
+  /** A file under dir as the node process sees it (e.g. inside a container); default as is. */
+  readonly seenAs?: (file: string) => string;
 }
 
-export interface LocalLedgerNode {
+/** A node's written config, before it runs. */
+export interface LedgerNodePlan {
   readonly id: string;
+  /** Config file on this machine. */
   readonly configPath: string;
+  /** Checkpoint key file on this machine. */
+  readonly keyFile: string;
+  /** Where the other services reach it. */
   readonly url: string;
+  /** The HTTP port it listens on. */
+  readonly port: number;
   readonly database: string;
+}
+
+export interface LocalLedgerNode extends LedgerNodePlan {
   process: ChildProcess | null;
 }
 
@@ -60,69 +76,99 @@ const DEFAULT_OPERATORS = [
   'dept/ndrc',
 ];
 
+/**
+ * Writes each node's config (`<dir>/ledger-<i>.json`) and checkpoint key (`<dir>/ledger-<i>.key.pem`,
+ * 0600, kept when present: started again on the same dir, the ledger keeps its identities and
+ * its cosigned checkpoints stay verifiable). Starts nothing.
+ */
+export async function writeLedgerConfigs(options: LocalLedgerOptions): Promise<LedgerNodePlan[]> {
+  const count = options.nodes ?? 3;
+  const operators = options.operators ?? DEFAULT_OPERATORS;
+  const seenAs = options.seenAs ?? ((file: string): string => file);
+  mkdirSync(options.dir, { recursive: true });
+  const identities = Array.from({ length: count }, (_, i) => {
+    const keyFile = join(options.dir, `ledger-${i + 1}.key.pem`);
+    if (!existsSync(keyFile))
+      writeFileSync(keyFile, getSuite('intl').generateSigningKey().toPem(), { mode: 0o600 });
+    const key = importSigningPrivateKey(readFileSync(keyFile, 'utf8'));
+    const noteName = `ledger-${i + 1}.govx.local`;
+    return {
+      id: `ledger-${i + 1}`,
+      operator: operators[i % operators.length]!,
+      noteName,
+      keyFile,
+      vkey: verifierKeyString(noteName, key.publicKey),
+    };
+  });
+  const nodes: LedgerNodePlan[] = [];
+  for (const [i, me] of identities.entries()) {
+    const port = options.httpPorts?.[i] ?? (await freePort());
+    const database = `${options.databasePrefix}_${i + 1}`;
+    const config = {
+      node: {
+        id: me.id,
+        operator: me.operator,
+        noteName: me.noteName,
+        keyFile: seenAs(me.keyFile),
+      },
+      origin: options.origin ?? 'govx.local/ledger',
+      nats: {
+        servers: options.natsServers,
+        replicas: options.replicas ?? 3,
+        ...options.natsCredentials?.(me.id),
+      },
+      database: { url: `${options.postgresUrl}/${database}`, createDatabase: true },
+      http: { host: options.httpHost ?? '127.0.0.1', port },
+      cluster: {
+        quorum: options.quorum ?? 2,
+        sequencers: options.sequencers ?? 'preferred',
+        nodes: identities.map((n) => ({ id: n.id, operator: n.operator, vkey: n.vkey })),
+      },
+      keys: options.keys,
+      checkpoint: options.checkpoint ?? { everyEntries: 1000, everyMs: 1000 },
+    };
+    const configPath = join(options.dir, `${me.id}.json`);
+    // 0600: the config holds the node's NATS password and the database URL.
+    writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+    nodes.push({
+      id: me.id,
+      configPath,
+      keyFile: me.keyFile,
+      url: options.nodeUrl?.(me.id, port) ?? `http://127.0.0.1:${port}`,
+      port,
+      database,
+    });
+  }
+  return nodes;
+}
+
 export class LocalLedgerCluster {
   private constructor(
     readonly nodes: LocalLedgerNode[],
-    private readonly options: LocalLedgerOptions,
+    private readonly options: Pick<LocalLedgerOptions, 'dir' | 'nodeArgs' | 'inheritOutput'>,
   ) {}
 
+  /** Writes the nodes' configs and keys (writeLedgerConfigs), starts them, waits for a sequencer. */
   static async start(options: LocalLedgerOptions): Promise<LocalLedgerCluster> {
-    const count = options.nodes ?? 3;
-    const operators = options.operators ?? DEFAULT_OPERATORS;
-    mkdirSync(options.dir, { recursive: true });
-    // A node's checkpoint key is kept in dir: started again on the same dir, the ledger keeps
-    // its identities (and its cosigned checkpoints stay verifiable).
-    const identities = Array.from({ length: count }, (_, i) => {
-      const keyFile = join(options.dir, `ledger-${i + 1}.key.pem`);
-      const key = existsSync(keyFile)
-        ? importSigningPrivateKey(readFileSync(keyFile, 'utf8'))
-        : getSuite('intl').generateSigningKey();
-      const noteName = `ledger-${i + 1}.govx.local`;
-      return {
-        id: `ledger-${i + 1}`,
-        operator: operators[i % operators.length]!,
-        noteName,
-        key,
-        vkey: verifierKeyString(noteName, key.publicKey),
-      };
-    });
-    const nodes: LocalLedgerNode[] = [];
-    for (const [i, me] of identities.entries()) {
-      const keyFile = join(options.dir, `${me.id}.key.pem`);
-      if (!existsSync(keyFile)) writeFileSync(keyFile, me.key.toPem(), { mode: 0o600 });
-      const port = options.httpPorts?.[i] ?? (await freePort());
-      const database = `${options.databasePrefix}_${i + 1}`;
-      const config = {
-        node: { id: me.id, operator: me.operator, noteName: me.noteName, keyFile },
-        origin: options.origin ?? 'govx.local/ledger',
-        nats: {
-          servers: options.natsServers,
-          replicas: options.replicas ?? 3,
-          ...options.natsCredentials?.(me.id),
-        },
-        database: { url: `${options.postgresUrl}/${database}`, createDatabase: true },
-        http: { host: '127.0.0.1', port },
-        cluster: {
-          quorum: options.quorum ?? 2,
-          sequencers: options.sequencers ?? 'preferred',
-          nodes: identities.map((n) => ({ id: n.id, operator: n.operator, vkey: n.vkey })),
-        },
-        keys: options.keys,
-        checkpoint: options.checkpoint ?? { everyEntries: 1000, everyMs: 1000 },
-      };
-      const configPath = join(options.dir, `${me.id}.json`);
-      writeFileSync(configPath, JSON.stringify(config, null, 2));
-      nodes.push({
-        id: me.id,
-        configPath,
-        url: `http://127.0.0.1:${port}`,
-        database,
-        process: null,
-      });
+    return LocalLedgerCluster.launch(await writeLedgerConfigs(options), options);
+  }
+
+  /** Starts nodes whose configs are written already, waits until one takes submissions. */
+  static async launch(
+    nodes: readonly LedgerNodePlan[],
+    options: Pick<LocalLedgerOptions, 'dir' | 'nodeArgs' | 'inheritOutput'>,
+  ): Promise<LocalLedgerCluster> {
+    const cluster = new LocalLedgerCluster(
+      nodes.map((n) => ({ ...n, process: null })),
+      options,
+    );
+    try {
+      await Promise.all(cluster.nodes.map((_, i) => cluster.startNode(i)));
+      await cluster.waitForSequencer();
+    } catch (e) {
+      await cluster.stop();
+      throw e;
     }
-    const cluster = new LocalLedgerCluster(nodes, options);
-    await Promise.all(nodes.map((_, i) => cluster.startNode(i)));
-    await cluster.waitForSequencer();
     return cluster;
   }
 
