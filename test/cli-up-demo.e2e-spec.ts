@@ -1,8 +1,11 @@
 // `govx up --demo` end to end: the real CLI process starts the platform (embedded PostgreSQL),
 // plays the land-sale story and audits the log. `--demo --exit` exits 0 with every step named
 // and its seqs; a second run on the same directory (fresh request ids) stays up, and the
-// entries the narration names are on a ledger node with their types and signers. Once the
-// registry is suspended (§27), the story fails and `--demo --exit` exits 1 naming what failed.
+// entries the narration names are on a ledger node with their types and signers: the tax
+// clearance's transfer names the policy's masking profile, the identity record's first
+// sign-off (the registry's officer) is not final and its transfer answers the second (public
+// security's officer). Once the registry is suspended (§27), the story fails and
+// `--demo --exit` exits 1 naming what failed.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -20,6 +23,7 @@ const STEPS = [
   'identity check (核验) at public-security',
   'tax clearance at taxation',
   'contribution record at social-security',
+  'identity record at public-security (highest-grade field: four eyes)',
   'a refusal: the seller’s income (not shared)',
   'receipts with inclusion proofs',
 ];
@@ -45,9 +49,16 @@ function checkNarration(out: string): { what: string; seq: number }[][] {
   expect(out).toMatch(
     /→ match .*auto-approved by gov\/policy-engine under demo-identity-check@\d+/,
   );
-  expect(out).toMatch(/auto-approved by gov\/policy-engine under demo-tax-clearance@\d+/);
+  // The tax clearance arrives masked under the profile its policy names, as the transfer says.
+  expect(out).toMatch(
+    /auto-approved by gov\/policy-engine under demo-tax-clearance@(\d+) with its masking profile demo-tax-clearance@\1:registry; delivered and decrypted: \{[^}]*arrearsCny=\*\*\*[^}]*\} \(masking demo-tax-clearance@\1:registry, named by transfer seq \d+; masked: arrearsCny\)/,
+  );
   expect(out).toMatch(
     /demo-contribution-record@\d+ put it before officers: one; officer-social-security signed in/,
+  );
+  // Four eyes: the first sign-off releases nothing; the transfer comes after the second.
+  expect(out).toMatch(
+    /demo-identity-record@\d+ put it before officers: four-eyes; officer-natural-resources signed in and gave the first sign-off with her key \(final: false\): still pending \(1 of 2 sign-offs\), nothing transferred, the registry's delivery answers 404 not-found; officer-public-security signed in and gave the final approval with her key; delivered and decrypted: \{[^}]*idNumber=\d{6}\*{8}\d{3}[\dX][^}]*\} \(masking ps\.identity:v1:masked, named by transfer seq \d+; masked: idNumber, name, birthDate, address\)/,
   );
   expect(out).toMatch(/Audit of the whole log/);
   expect(out).toMatch(/^ {2}ok: \d+ entries, root [0-9a-f]{64}; \d+ final checkpoints verified/m);
@@ -56,15 +67,24 @@ function checkNarration(out: string): { what: string; seq: number }[][] {
   expect(steps).toHaveLength(STEPS.length);
   const kinds = steps.map((s) => s.map((x) => x.what.split(' ')[0]));
   expect(kinds).toEqual([
-    ['policy.publish', 'policy.publish', 'policy.publish'],
+    ['policy.publish', 'policy.publish', 'policy.publish', 'policy.publish'],
     ['request', 'request.endorse', 'decision.approve', 'verification'],
     ['request', 'request.endorse', 'decision.approve', 'transfer', 'receipt', 'use'],
     ['request', 'request.endorse', 'decision.approve', 'transfer', 'receipt', 'use'],
+    [
+      'request',
+      'request.endorse',
+      'decision.approve',
+      'decision.approve',
+      'transfer',
+      'receipt',
+      'use',
+    ],
     ['rejection'],
     [],
   ]);
   expect(out).toMatch(
-    /\[6\] receipts with inclusion proofs: every entry proven included in the cosigned checkpoint/,
+    /\[7\] receipts with inclusion proofs: every entry proven included in the cosigned checkpoint/,
   );
   return steps;
 }
@@ -100,15 +120,18 @@ describe('govx up --demo', () => {
     );
     const again = checkNarration(up.output());
     // Fresh entries after the first run's.
-    expect(again[0]![0]!.seq).toBeGreaterThan(first[4]![0]!.seq);
+    expect(again[0]![0]!.seq).toBeGreaterThan(first[5]![0]!.seq);
     const ledger = `http://127.0.0.1:${BASE + 81}`;
+    const entryAt = async (
+      seq: number,
+    ): Promise<{ type: string; actor: string; body: Record<string, unknown> }> => {
+      const res = await fetch(`${ledger}/entries/${seq}`);
+      expect(res.status).toBe(200);
+      return (JSON.parse(await res.text()) as { entry: Awaited<ReturnType<typeof entryAt>> }).entry;
+    };
     for (const [i, step] of [...first, ...again].entries()) {
       for (const { what, seq } of step) {
-        const res = await fetch(`${ledger}/entries/${seq}`);
-        expect(res.status).toBe(200);
-        const { entry } = JSON.parse(await res.text()) as {
-          entry: { type: string; actor: string };
-        };
+        const entry = await entryAt(seq);
         const [type, signer] = what.split(' ');
         expect({ i, seq, type: entry.type }).toEqual({ i, seq, type });
         if (signer?.startsWith('(dept/') || signer?.startsWith('(gov/'))
@@ -121,7 +144,22 @@ describe('govx up --demo', () => {
       'decision.approve (gov/policy-engine)',
       'decision.approve (gov/policy-engine)',
       'decision.approve (dept/social-security/officer/duty)',
+      'decision.approve (dept/natural-resources/officer/duty)',
+      'decision.approve (dept/public-security/officer/duty)',
     ]);
+    // The tax clearance: approval and transfer name the policy's masking profile.
+    const taxPublish = await entryAt(again[0]![1]!.seq);
+    const taxProfile = `demo-tax-clearance@${String(taxPublish.body['version'])}:registry`;
+    expect(taxPublish.body['policyId']).toBe('demo-tax-clearance');
+    expect((await entryAt(again[2]![2]!.seq)).body['maskingProfile']).toBe(taxProfile);
+    expect((await entryAt(again[2]![3]!.seq)).body['maskingProfile']).toBe(taxProfile);
+    // Four eyes: the registry's officer's sign-off is not final; the transfer answers the second.
+    const [, , firstSignoff, finalApproval, fourEyesTransfer] = again[4]!;
+    expect((await entryAt(firstSignoff!.seq)).body['final']).toBe(false);
+    expect((await entryAt(finalApproval!.seq)).body['final']).toBe(true);
+    expect((await entryAt(fourEyesTransfer!.seq)).body['approval']).toMatchObject({
+      seq: finalApproval!.seq,
+    });
 
     // The admin suspends the registry's sharing rights (§27), for the next test.
     const governance = `http://127.0.0.1:${BASE + 90}`;
@@ -167,14 +205,15 @@ describe('govx up --demo', () => {
       [2, 'identity check (核验) at public-security'],
       [3, 'tax clearance at taxation'],
       [4, 'contribution record at social-security'],
+      [5, 'identity record at public-security (highest-grade field: four eyes)'],
     ] as const)
       expect(out).toMatch(
         new RegExp(`\\[${n}\\] ${name.replace(/[()]/g, '\\$&')}.*: FAILED: .*denied`),
       );
     // Each denial is narrated with its reasons and the seq of the engine's decision.deny.
-    expect(out.match(/decision\.deny \(gov\/policy-engine\) seq \d+/g)).toHaveLength(3);
+    expect(out.match(/decision\.deny \(gov\/policy-engine\) seq \d+/g)).toHaveLength(4);
     expect(out).toMatch(/denied: .*suspend/i);
-    expect(out).toMatch(/\[5\] a refusal: the seller’s income \(not shared\): tx\.income refused/);
+    expect(out).toMatch(/\[6\] a refusal: the seller’s income \(not shared\): tx\.income refused/);
     expect(out).toMatch(/^ {2}ok: \d+ entries, root [0-9a-f]{64}/m);
     expect(out).toContain('Demo: FAILED:\n  - identity check (核验) at public-security:');
     expect(out).toContain('  - receipts with inclusion proofs: no exchange completed to prove');

@@ -3,9 +3,24 @@
 // (the same libs/policy code governance runs).
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { demoDepartment, generateDemoWorld, toCataloguePublishBody } from '@govx/gateway';
+import {
+  catalogueMaskingProfile,
+  demoDepartment,
+  generateDemoWorld,
+  policyMaskingProfile,
+  toCataloguePublishBody,
+  type DataRecord,
+} from '@govx/gateway';
 import { compilePolicy, evaluate } from '@govx/policy';
-import { demoPolicySources, pickSale, PURPOSE, REGISTRY, STORY_REQUESTS } from './demo-story.js';
+import {
+  demoPolicySources,
+  pickSale,
+  PURPOSE,
+  REGISTRY,
+  STORY_REQUESTS,
+  TAX_MASKING,
+} from './demo-story.js';
+import { checkMaskedRecord } from './demo-support.js';
 
 const world = generateDemoWorld();
 
@@ -56,21 +71,98 @@ describe('demo story', () => {
 
   it('publishes policies that compile, one per provider, with the version asked', () => {
     const sources = demoPolicySources(7);
-    expect(sources.map((s) => s.provider)).toEqual([
-      'public-security',
-      'taxation',
-      'social-security',
+    expect(sources.map((s) => [s.provider, s.datasetId])).toEqual([
+      ['public-security', 'ps.identity-check'],
+      ['taxation', 'tx.tax-clearance'],
+      ['social-security', 'ss.contribution-record'],
+      ['public-security', 'ps.identity'],
     ]);
     for (const s of sources) expect(s.source).toContain('version: 7\n');
   });
 
-  it('decides the story: two auto-approvals and one officer for the sensitive fields', () => {
-    expect(decide(STORY_REQUESTS.identity, STORY_REQUESTS.identity.fields).decision).toBe(
-      'approve',
-    );
-    expect(decide(STORY_REQUESTS.tax, STORY_REQUESTS.tax.fields).decision).toBe('approve');
+  it('decides the story: two auto-approvals (one masked), one officer for the sensitive fields, four eyes for the highest grade', () => {
+    const identity = decide(STORY_REQUESTS.identity, STORY_REQUESTS.identity.fields);
+    expect([identity.decision, identity.maskingProfile]).toEqual(['approve', null]);
+    const tax = decide(STORY_REQUESTS.tax, STORY_REQUESTS.tax.fields);
+    expect([tax.decision, tax.maskingProfile]).toEqual(['approve', TAX_MASKING.name]);
+    expect(tax.masking).toMatchObject(TAX_MASKING.methods);
     const contribution = decide(STORY_REQUESTS.contribution, STORY_REQUESTS.contribution.fields);
     expect([contribution.decision, contribution.officers]).toEqual(['officers', 'one']);
+    const record = decide(STORY_REQUESTS.identityRecord, STORY_REQUESTS.identityRecord.fields);
+    expect([record.decision, record.officers, record.policy.id]).toEqual([
+      'officers',
+      'four-eyes',
+      'demo-identity-record',
+    ]);
+  });
+
+  it('identity record: four eyes for the registry whatever it asks; for others, four eyes iff a core field', () => {
+    const entry = catalogueOf('public-security', 'ps.identity');
+    const grades = new Map(entry.fields.map((f) => [f.name, f.grade]));
+    fc.assert(
+      fc.property(
+        fc.subarray([...grades.keys()], { minLength: 1 }),
+        fc.constantFrom(REGISTRY, 'taxation'),
+        (fields, requester) => {
+          const r = decide(STORY_REQUESTS.identityRecord, fields, { requester });
+          const core = fields.some((f) => grades.get(f) === 'core');
+          expect([r.decision, r.officers]).toEqual([
+            'officers',
+            requester === REGISTRY || core ? 'four-eyes' : 'one',
+          ]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("checks a delivered record against its masking profile: the tax policy's redacts the arrears", () => {
+    const { person } = pickSale(world);
+    const row = world.personTax.find(
+      (t) => t.idNumber === person.idNumber,
+    )! as unknown as DataRecord;
+    const entry = demoDepartment('taxation').catalogue.find(
+      (c) => c.datasetId === 'tx.tax-clearance',
+    )!;
+    const profile = policyMaskingProfile(
+      'demo-tax-clearance@1:registry',
+      entry,
+      TAX_MASKING.methods,
+    );
+    const fields = [...STORY_REQUESTS.tax.fields];
+    const delivered = {
+      status: row['status'],
+      arrearsCny: '***',
+      lastFiledYear: row['lastFiledYear'],
+    };
+    expect(checkMaskedRecord(profile, row, fields, delivered)).toEqual(['arrearsCny']);
+    // The unmasked record, a field too many, a field missing: each refused, naming why.
+    expect(() =>
+      checkMaskedRecord(profile, row, fields, { ...delivered, arrearsCny: row['arrearsCny'] }),
+    ).toThrow(/arrearsCny is not masked as demo-tax-clearance@1:registry/);
+    expect(() =>
+      checkMaskedRecord(profile, row, fields, { ...delivered, taxOffice: row['taxOffice'] }),
+    ).toThrow(/delivered fields/);
+    const short = { arrearsCny: '***', lastFiledYear: row['lastFiledYear'] };
+    expect(() => checkMaskedRecord(profile, row, fields, short)).toThrow(/delivered fields/);
+  });
+
+  it("masks every field of the identity record the story asks for under the catalogue's profile", () => {
+    const { person } = pickSale(world);
+    const entry = demoDepartment('public-security').catalogue.find(
+      (c) => c.datasetId === 'ps.identity',
+    )!;
+    const profile = catalogueMaskingProfile(entry);
+    const fields = [...STORY_REQUESTS.identityRecord.fields];
+    const delivered = {
+      idNumber: `${person.idNumber.slice(0, 6)}********${person.idNumber.slice(-4)}`,
+      name: `${[...person.name][0]}${'*'.repeat([...person.name].length - 1)}`,
+      birthDate: person.birthDate.slice(0, 4),
+      address: /^.*?[区县]/u.exec(person.address)![0],
+    };
+    expect(checkMaskedRecord(profile, person as unknown as DataRecord, fields, delivered)).toEqual(
+      fields,
+    );
   });
 
   it('refuses the tax clearance to another purpose than the catalogue lists', () => {

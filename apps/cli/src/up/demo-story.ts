@@ -2,17 +2,21 @@
 // ledger seqs each step made, then an audit of the whole log (the code of `govx audit verify`).
 //
 // A citizen sells a land parcel. Natural resources (the land registry) asks public security to
-// verify the seller's name and id number (核验), taxation for the tax clearance and social
-// security for the contribution record, whose monthly base is a sensitive field that the
-// policy puts before one officer. Each request is endorsed by the registry's office (§20) and
-// decided by a policy published at the start of the story; deliveries are fetched and
-// decrypted, receipts land, a `use` entry records the purpose. A request for a not-shared
-// dataset is refused with a `rejection` entry. Every run uses fresh request ids, so the story
-// can be played again on the same directory.
+// verify the seller's name and id number (核验), taxation for the tax clearance (auto-approved,
+// delivered masked under the policy's masking profile), social security for the contribution
+// record, whose monthly base is a sensitive field that the policy puts before one officer,
+// and public security for the seller's identity record, whose id number is of the highest
+// grade: four eyes, an officer of the registry then one of public security. Each request is
+// endorsed by the registry's office (§20) and decided by a policy published at the start of
+// the story; deliveries are fetched, decrypted and checked against their masking profile,
+// receipts land, a `use` entry records the purpose. A request for a not-shared dataset is
+// refused with a `rejection` entry. Every run uses fresh request ids, so the story can be
+// played again on the same directory.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditVerdict } from '@govx/audit';
+import { parsePolicyMaskingProfileId, policyMaskingProfileId } from '@govx/contracts';
 import {
   checkProofDocument,
   createSubmission,
@@ -24,7 +28,10 @@ import {
   catalogueMaskingProfile,
   demoDepartment,
   generateDemoWorld,
+  policyMaskingProfile,
+  type DataRecord,
   type DemoWorld,
+  type MaskingProfile,
   type Parcel,
   type Person,
 } from '@govx/gateway';
@@ -33,6 +40,7 @@ import { verdictText, verifySource } from '../audit/audit-verify.js';
 import type { Platform } from './platform.js';
 import {
   call,
+  checkMaskedRecord,
   DemoHttpError,
   entriesOfType,
   ledgerTip,
@@ -58,8 +66,20 @@ export const STORY_REQUESTS = {
     datasetId: 'ss.contribution-record',
     fields: ['insured', 'monthsContributed', 'lastMonth', 'monthlyBaseCny'],
   },
+  /** idNumber is of the highest grade (core): four eyes. */
+  identityRecord: {
+    provider: 'public-security',
+    datasetId: 'ps.identity',
+    fields: ['idNumber', 'name', 'birthDate', 'address'],
+  },
   refused: { provider: 'taxation', datasetId: 'tx.income', fields: ['annualIncomeCny'] },
 } as const;
+
+/**
+ * The masking profile the tax-clearance policy names for the registry: it learns whether the
+ * seller is cleared, not the amount of any arrears.
+ */
+export const TAX_MASKING = { name: 'registry', methods: { arrearsCny: 'redact' } } as const;
 
 export interface DemoStep {
   readonly name: string;
@@ -121,7 +141,11 @@ export function demoPolicySources(
       datasetId: 'tx.tax-clearance',
       source:
         head('demo-tax-clearance', 'taxation', 'tx.tax-clearance') +
-        `rules:\n  - id: registry-clearance\n    when: { requesters: [${REGISTRY}], purposes: [${PURPOSE}], fields: [status, arrearsCny, lastFiledYear, taxOffice] }\n    then: { decision: approve }\n`,
+        `maskingProfiles:\n  ${TAX_MASKING.name}:\n` +
+        Object.entries(TAX_MASKING.methods)
+          .map(([field, method]) => `    ${field}: ${method}\n`)
+          .join('') +
+        `rules:\n  - id: registry-clearance\n    when: { requesters: [${REGISTRY}], purposes: [${PURPOSE}], fields: [status, arrearsCny, lastFiledYear, taxOffice] }\n    then: { decision: approve, maskingProfile: ${TAX_MASKING.name} }\n`,
     },
     {
       provider: 'social-security',
@@ -130,6 +154,13 @@ export function demoPolicySources(
         head('demo-contribution-record', 'social-security', 'ss.contribution-record') +
         `default: { decision: officers, officers: one }\n` +
         `rules:\n  - id: registry-general-fields\n    when: { requesters: [${REGISTRY}], purposes: [${PURPOSE}], maxGrade: general }\n    then: { decision: approve }\n`,
+    },
+    {
+      provider: 'public-security',
+      datasetId: 'ps.identity',
+      source:
+        head('demo-identity-record', 'public-security', 'ps.identity') +
+        `rules:\n  - id: registry-record-four-eyes\n    when: { requesters: [${REGISTRY}], purposes: [${PURPOSE}] }\n    then: { decision: officers, officers: four-eyes }\n`,
     },
   ];
 }
@@ -151,6 +182,8 @@ class Story {
   readonly exchanges: { readonly name: string; readonly requestId: string }[] = [];
   /** datasetId → the `policyId@version` this run published for it. */
   readonly published = new Map<string, string>();
+  /** datasetId → the canonical document of the policy this run published for it. */
+  readonly documents = new Map<string, Record<string, unknown>>();
   private readonly sessions = new Map<string, string>();
   private readonly run = `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
   private counter = 0;
@@ -234,7 +267,10 @@ class Story {
   private async action(
     account: string,
     submission: Submission,
-  ): Promise<{ receipt: { seq: number; leafHash: string }; request: { state: string } | null }> {
+  ): Promise<{
+    receipt: { seq: number; leafHash: string };
+    request: { state: string; signoffs: { officer: string }[] } | null;
+  }> {
     return ok('POST', `${this.platform.governanceUrl}/governance/actions`, {
       token: await this.session(account),
       body: { submission },
@@ -282,6 +318,7 @@ class Story {
       if (mine?.status !== 'active')
         throw new Error(`${policyId}@${version} is ${mine?.status ?? 'missing'}, not active`);
       this.published.set(p.datasetId, `${policyId}@${version}`);
+      this.documents.set(p.datasetId, document);
       out.push(`${policyId}@${version} (${p.datasetId}, signed by dept/${p.provider}/office)`);
     }
     return `active: ${out.join('; ')}`;
@@ -370,11 +407,55 @@ class Story {
     return new Error(`${requestId} was denied: ${reasons.join('; ') || 'no reason given'}`);
   }
 
-  /** Who signed an approval, and under which policy version (`id@version`, or null). */
-  async approver(seq: number): Promise<{ actor: string; policy: string | null }> {
-    const e = await ok<LedgerEntryView>('GET', `${this.ledgerUrl}/entries/${seq}`);
-    const p = e.entry.body['policy'] as { id: string; version: number } | undefined;
-    return { actor: e.entry.actor, policy: p ? `${p.id}@${p.version}` : null };
+  /** One entry from ledger-1. */
+  async entry(seq: number): Promise<LedgerEntryView['entry']> {
+    return (await ok<LedgerEntryView>('GET', `${this.ledgerUrl}/entries/${seq}`)).entry;
+  }
+
+  /**
+   * Who signed an approval, under which policy version (`id@version`, or null), whether it is
+   * final, and the masking profile it names (or null).
+   */
+  async approver(seq: number): Promise<{
+    actor: string;
+    policy: string | null;
+    final: boolean;
+    maskingProfile: string | null;
+  }> {
+    const e = await this.entry(seq);
+    const p = e.body['policy'] as { id: string; version: number } | undefined;
+    return {
+      actor: e.actor,
+      policy: p ? `${p.id}@${p.version}` : null,
+      final: e.body['final'] === true,
+      maskingProfile: (e.body['maskingProfile'] as string | undefined) ?? null,
+    };
+  }
+
+  /**
+   * The masking profile an id names, as the provider's gateway resolves it: the catalogue
+   * profile, or a profile of the policy this run published for the dataset.
+   */
+  maskingProfile(provider: string, datasetId: string, id: string): MaskingProfile {
+    const entry = demoDepartment(provider).catalogue.find((c) => c.datasetId === datasetId);
+    if (!entry) throw new Error(`no catalogue entry ${datasetId} at ${provider}`);
+    const catalogue = catalogueMaskingProfile(entry);
+    if (id === catalogue.id) return catalogue;
+    const ref = parsePolicyMaskingProfileId(id);
+    if (!ref || `${ref.policyId}@${ref.version}` !== this.published.get(datasetId))
+      throw new Error(`masking profile ${id} is not of the policy published for ${datasetId}`);
+    const profiles = this.documents.get(datasetId)?.['maskingProfiles'] as
+      Record<string, unknown> | undefined;
+    return policyMaskingProfile(id, entry, profiles?.[ref.name]);
+  }
+
+  /** Waits until a department's gateway has applied the ledger up to `seq`. */
+  async gatewayApplied(department: string, seq: number): Promise<void> {
+    const { url } = this.dept(department);
+    await waitFor(`${department}'s gateway to apply seq ${seq}`, async () => {
+      const h = await ok<{ lastSeq: number }>('GET', `${url}/health`);
+      return h.lastSeq >= seq ? true : undefined;
+    });
   }
 
   /** Throws unless the decision came from the policy this run published for the dataset. */
@@ -444,6 +525,103 @@ class Story {
       `${policy ? `${policy.id}@${policy.version}` : 'the policy'} put it before officers: ` +
       `${pending.officers ?? 'one'}; ${account} signed in and approved with her key`
     );
+  }
+
+  /**
+   * Four eyes (§21, one officer of each department): the requester's officer signs the first
+   * sign-off (`final: false`), which releases nothing, then the provider's officer the final
+   * approval; each signs in with her seeded password and signs with her own key. Throws unless
+   * the request went before four eyes under the policy this run published, stayed pending
+   * with no transfer after the first sign-off, and was approved by exactly those two.
+   */
+  async fourEyesApproves(
+    provider: string,
+    datasetId: string,
+    requestId: string,
+    fields: string[],
+    maskingProfile: string,
+    seqs: { what: string; seq: number }[],
+  ): Promise<{ how: string; finalSeq: number }> {
+    const gov = this.platform.governanceUrl;
+    type GovView = {
+      state: string;
+      request: { seq: number; leaf: string };
+      officers: string | null;
+      signoffs: { officer: string; department: string; seq: number }[];
+      evaluation: { policy?: { id: string; version: number } } | null;
+    };
+    const first = { account: `officer-${REGISTRY}`, key: this.ids.departments[REGISTRY]!.officer };
+    const last = { account: `officer-${provider}`, key: this.ids.departments[provider]!.officer };
+    const token = await this.session(first.account);
+    const pending = await waitFor(`${requestId} in the officers' queue`, async () => {
+      const r = await ok<GovView>('GET', `${gov}/governance/requests/${requestId}`, { token });
+      if (r.state === 'denied') throw await this.denied(requestId, r.request.seq, seqs);
+      if (r.state === 'approved') throw new Error(`${requestId} was approved without officers`);
+      return r.state === 'pending' ? r : undefined;
+    });
+    const policy = pending.evaluation?.policy;
+    const policyName = policy ? `${policy.id}@${policy.version}` : null;
+    this.expectPolicy(datasetId, policyName);
+    if (pending.officers !== 'four-eyes')
+      throw new Error(`${policyName} put it before officers: ${pending.officers}, not four-eyes`);
+    const expires = new Date(Date.now() + 20 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const approve = (final: boolean, who: typeof first): ReturnType<Story['action']> =>
+      this.action(
+        who.account,
+        this.sign(who.key, 'decision.approve', {
+          request: pending.request,
+          fields,
+          maskingProfile,
+          expires,
+          final,
+        }),
+      );
+
+    const one = await approve(false, first);
+    seqs.push({ what: `decision.approve (${first.key.actor})`, seq: one.receipt.seq });
+    if (one.request?.state !== 'pending' || one.request.signoffs.length !== 1)
+      throw new Error(
+        `after the first sign-off the request is ${one.request?.state ?? 'unknown'} with ${one.request?.signoffs.length ?? 0} sign-offs, not pending with 1`,
+      );
+    // Both gateways have seen the sign-off: the provider sent nothing, the registry has nothing.
+    await this.gatewayApplied(provider, one.receipt.seq);
+    await this.gatewayApplied(REGISTRY, one.receipt.seq);
+    const registry = this.dept(REGISTRY);
+    const seen = await ok<ExchangeView>('GET', `${registry.url}/requests/${requestId}`, {
+      token: registry.token,
+    });
+    if (seen.approval !== null || seen.transfer !== null)
+      throw new Error(`the first sign-off alone released ${requestId} (state ${seen.state})`);
+    const early = await call<{ code: string }>(
+      'GET',
+      `${registry.url}/requests/${requestId}/delivery`,
+      { token: registry.token },
+    );
+    if (early.status !== 404)
+      throw new DemoHttpError(
+        `${registry.url}/requests/${requestId}/delivery`,
+        early.status,
+        early.json,
+      );
+
+    const two = await approve(true, last);
+    seqs.push({ what: `decision.approve (${last.key.actor})`, seq: two.receipt.seq });
+    const signers = (two.request?.signoffs ?? []).map((x) => x.officer);
+    if (
+      two.request?.state !== 'approved' ||
+      signers.join() !== [first.key.actor, last.key.actor].join()
+    )
+      throw new Error(
+        `after the final approval the request is ${two.request?.state ?? 'unknown'}, signed off by [${signers.join(', ')}]`,
+      );
+    return {
+      how:
+        `${policyName} put it before officers: four-eyes; ` +
+        `${first.account} signed in and gave the first sign-off with her key (final: false): ` +
+        `still pending (1 of 2 sign-offs), nothing transferred, the registry's delivery answers ` +
+        `${early.status} ${early.json.code}; ${last.account} signed in and gave the final approval with her key`,
+      finalSeq: two.receipt.seq,
+    };
   }
 
   /** A request for a not-shared dataset: refused, with a rejection entry. */
@@ -560,7 +738,8 @@ export async function playDemoStory(
 ): Promise<DemoOutcome> {
   const story = new Story(platform, dir, options);
   const say = options.write;
-  const { person, parcel } = pickSale(generateDemoWorld());
+  const world = generateDemoWorld();
+  const { person, parcel } = pickSale(world);
   say('');
   say(`Demo: a citizen sells a land parcel.`);
   say(
@@ -605,40 +784,93 @@ export async function playDemoStory(
       fields: string[];
       subject: string;
       scenario: string;
-      officer?: { maskingProfile: string };
+      /** The record as the provider holds it, to check the delivery's masking. */
+      stored: DataRecord;
+      /** Officers decide, naming this masking profile; else the policy engine. */
+      officers?: { count: 'one' | 'four-eyes'; maskingProfile: string };
+      /** The masking profile (of the published policy) the engine's approval must name. */
+      policyProfile?: string;
     },
   ): Promise<void> => {
     await story.step(name, async (seqs) => {
       const requestId = await story.ask(seqs, r);
-      let how: string;
-      if (r.officer) {
+      let how = '';
+      let finalSeq: number | null = null;
+      if (r.officers?.count === 'one') {
         how = await story.officerApproves(
           r.provider,
           r.datasetId,
           requestId,
           r.fields,
-          r.officer.maskingProfile,
+          r.officers.maskingProfile,
           seqs,
         );
-      } else how = '';
-      const v = await story.until(requestId, 'the receipt', (x) => x.receipt !== null, seqs);
-      if (!r.officer) {
-        const approver = await story.approver(v.approval!.seq);
-        seqs.push({ what: `decision.approve (${approver.actor})`, seq: v.approval!.seq });
-        story.expectPolicy(r.datasetId, approver.policy);
-        how = `auto-approved by ${approver.actor} under ${approver.policy ?? 'no policy'}`;
+      } else if (r.officers?.count === 'four-eyes') {
+        ({ how, finalSeq } = await story.fourEyesApproves(
+          r.provider,
+          r.datasetId,
+          requestId,
+          r.fields,
+          r.officers.maskingProfile,
+          seqs,
+        ));
       }
+      const v = await story.until(requestId, 'the receipt', (x) => x.receipt !== null, seqs);
+      const approval = await story.approver(v.approval!.seq);
+      if (!r.officers) {
+        seqs.push({ what: `decision.approve (${approval.actor})`, seq: v.approval!.seq });
+        story.expectPolicy(r.datasetId, approval.policy);
+        how = `auto-approved by ${approval.actor} under ${approval.policy ?? 'no policy'}`;
+        if (r.policyProfile) {
+          const [id, version] = story.published.get(r.datasetId)!.split('@');
+          const expected = policyMaskingProfileId(id!, Number(version), r.policyProfile);
+          if (approval.maskingProfile !== expected)
+            throw new Error(
+              `the approval names masking profile ${approval.maskingProfile ?? 'none'}, not ${expected}`,
+            );
+          how += ` with its masking profile ${expected}`;
+        }
+      } else if (finalSeq !== null && v.approval!.seq !== finalSeq)
+        throw new Error(
+          `the transfer answers approval seq ${v.approval!.seq}, not seq ${finalSeq}`,
+        );
       seqs.push({ what: 'transfer', seq: v.transfer!.seq });
       seqs.push({ what: 'receipt', seq: v.receipt!.seq });
+      const transfer = await story.entry(v.transfer!.seq);
+      const profileId = (transfer.body['maskingProfile'] as string | undefined) ?? null;
+      if (profileId !== approval.maskingProfile)
+        throw new Error(
+          `transfer seq ${v.transfer!.seq} names masking profile ${profileId ?? 'none'}, the approval ${approval.maskingProfile ?? 'none'}`,
+        );
       const { payload } = await story.fetchDelivery(requestId);
       if (!payload) throw new Error('no payload delivered');
+      if (payload.maskingProfile !== profileId)
+        throw new Error(
+          `the payload says masking ${payload.maskingProfile ?? 'none'}, not ${profileId ?? 'none'}`,
+        );
+      let masked = '';
+      if (profileId !== null) {
+        const profile = story.maskingProfile(r.provider, r.datasetId, profileId);
+        const changed = checkMaskedRecord(profile, r.stored, r.fields, payload.record);
+        // The policy's profile and the highest grade MUST show on the record.
+        if ((r.policyProfile || r.officers?.count === 'four-eyes') && changed.length === 0)
+          throw new Error(`${profileId} masks none of the delivered fields`);
+        masked = ` (masking ${profileId}, named by transfer seq ${v.transfer!.seq}${changed.length ? `; masked: ${changed.join(', ')}` : ''})`;
+      } else if (r.policyProfile) throw new Error('the record arrived unmasked');
       await story.recordUse(requestId, seqs);
       story.exchanges.push({ name: r.datasetId, requestId });
       const record = Object.entries(payload.record)
         .map(([k, val]) => `${k}=${String(val)}`)
         .join(', ');
-      return `${how}; delivered and decrypted: {${record}}${payload.maskingProfile ? ` (masking ${payload.maskingProfile})` : ''}; use recorded`;
+      return `${how}; delivered and decrypted: {${record}}${masked}; use recorded`;
     });
+  };
+
+  /** The seller's row of a demo-world table, as the provider's database holds it. */
+  const sellerRow = (rows: readonly object[]): DataRecord => {
+    const row = rows.find((x) => (x as { idNumber?: unknown }).idNumber === person.idNumber);
+    if (!row) throw new Error(`demo world: no row of ${person.idNumber}`);
+    return row as DataRecord;
   };
 
   await transferStep('tax clearance at taxation', {
@@ -646,11 +878,14 @@ export async function playDemoStory(
     fields: [...STORY_REQUESTS.tax.fields],
     subject: person.idNumber,
     scenario: 'a transfer of real estate requires the seller’s tax clearance',
+    stored: sellerRow(world.personTax),
+    policyProfile: TAX_MASKING.name,
   });
 
-  const ss = demoDepartment('social-security').catalogue.find(
-    (c) => c.datasetId === 'ss.contribution-record',
-  )!;
+  const catalogueProfile = (provider: string, datasetId: string): string =>
+    catalogueMaskingProfile(
+      demoDepartment(provider).catalogue.find((c) => c.datasetId === datasetId)!,
+    ).id;
   await transferStep(
     'contribution record at social-security (sensitive field: an officer decides)',
     {
@@ -658,9 +893,25 @@ export async function playDemoStory(
       fields: [...STORY_REQUESTS.contribution.fields],
       subject: person.idNumber,
       scenario: 'the buyer’s housing eligibility rests on the seller’s contribution history',
-      officer: { maskingProfile: catalogueMaskingProfile(ss).id },
+      stored: sellerRow(world.contributions),
+      officers: {
+        count: 'one',
+        maskingProfile: catalogueProfile('social-security', 'ss.contribution-record'),
+      },
     },
   );
+
+  await transferStep('identity record at public-security (highest-grade field: four eyes)', {
+    ...STORY_REQUESTS.identityRecord,
+    fields: [...STORY_REQUESTS.identityRecord.fields],
+    subject: person.idNumber,
+    scenario: 'the registration file keeps the seller’s identity record',
+    stored: sellerRow(world.people),
+    officers: {
+      count: 'four-eyes',
+      maskingProfile: catalogueProfile('public-security', 'ps.identity'),
+    },
+  });
 
   await story.step('a refusal: the seller’s income (not shared)', (seqs) =>
     story.refusal(seqs, person.idNumber),

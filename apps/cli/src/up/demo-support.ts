@@ -1,5 +1,11 @@
-// Helpers of `govx up --demo` (demo-story.ts): JSON over HTTP with typed errors, polling, and
-// the ledger node's entry listing.
+// Helpers of `govx up --demo` (demo-story.ts): JSON over HTTP with typed errors, polling, the
+// ledger node's entry listing, and the check of a delivered record against its masking profile.
+import {
+  applyMaskingProfile,
+  keepApprovedFields,
+  type DataRecord,
+  type MaskingProfile,
+} from '@govx/gateway';
 
 /** An HTTP answer that was not the one a step needed. */
 export class DemoHttpError extends Error {
@@ -112,4 +118,32 @@ export async function entriesOfType(
 export async function ledgerTip(ledgerUrl: string): Promise<number> {
   const health = await ok<{ durable: number }>('GET', `${ledgerUrl}/health`);
   return health.durable - 1;
+}
+
+/**
+ * Checks a delivered record against the stored one, kept to `fields` and masked by `profile`
+ * with the gateway's own functions: the same fields, each equal to its masked value (compared
+ * as text: the database may type a value differently from the demo world). Returns the fields
+ * the masking changed; throws naming the first field that differs, or when the masking changed
+ * nothing (the record would not show that it is masked).
+ */
+export function checkMaskedRecord(
+  profile: MaskingProfile,
+  stored: DataRecord,
+  fields: readonly string[],
+  delivered: Record<string, unknown>,
+): string[] {
+  const kept = keepApprovedFields(stored, fields);
+  const masked = applyMaskingProfile(profile, kept);
+  const got = Object.keys(delivered).sort();
+  if (got.join() !== [...fields].sort().join())
+    throw new Error(`delivered fields [${got.join(', ')}], approved [${fields.join(', ')}]`);
+  for (const f of fields)
+    if (String(delivered[f]) !== String(masked[f]))
+      throw new Error(
+        `${f} is not masked as ${profile.id} says (rule ${profile.rules[f] ?? 'none'})`,
+      );
+  const changed = fields.filter((f) => String(masked[f]) !== String(kept[f]));
+  if (changed.length === 0) throw new Error(`${profile.id} masks none of [${fields.join(', ')}]`);
+  return changed;
 }
