@@ -41,3 +41,5 @@ export { LEDGER_STREAM, LedgerSubjects } from './subjects.js';
 export type { LedgerSubject } from './subjects.js';
 export { LedgerClient, LedgerRejectedError } from './ledger-client.js';
 export type { FollowedEntry, LedgerClientOptions, LedgerReceipt } from './ledger-client.js';
+export { SubmissionBatcher } from './submission-batcher.js';
+export type { SubmissionBatcherOptions } from './submission-batcher.js';

@@ -7,7 +7,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
+import {
+  connectBus,
+  LedgerClient,
+  NatsCluster,
+  SubmissionBatcher,
+  type FollowedEntry,
+  type LedgerConsumer,
+  type NatsConnection,
+} from '@govx/bus';
 import { getSuite, toHex, utf8, type SigningPrivateKey } from '@govx/crypto';
 import {
   Gateway,
@@ -20,10 +28,15 @@ import {
   type DataSource,
   type Payload,
 } from '@govx/gateway';
-import { createSubmission, signedMessage } from '@govx/ledger-core';
+import {
+  createSubmission,
+  RFC9162_SHA256,
+  signedMessage,
+  verifySubmissionSignatureFast,
+} from '@govx/ledger-core';
 import pg from 'pg';
 import { LocalLedgerCluster } from '../up/ledger-cluster.js';
-import { measure, type Measurement } from './measure.js';
+import { collectGarbage, cpuSecondsOf, type Measurement } from './measure.js';
 
 export interface ExchangeBenchOptions {
   readonly exchanges: number;
@@ -34,15 +47,36 @@ export interface ExchangeBenchOptions {
   readonly log: (line: string) => void;
 }
 
+/** CPU time per exchange (µs), by process, from /proc over the throughput run. */
+export interface CpuPerExchange {
+  /** The bench process: both gateways, the policy engine, the load generator. */
+  readonly gatewaysAndEngine: number;
+  readonly ledgerNodes: readonly number[];
+  readonly natsServers: number;
+  readonly postgres: number;
+  readonly total: number;
+}
+
 export interface ExchangeBenchResult {
   readonly recordBytes: number;
   readonly govx: Measurement;
   readonly plain: Measurement;
-  /** Raw crypto of one exchange on one core, and the ceiling over all cores. */
+  readonly govxCpu: CpuPerExchange;
+  /** The plain flow's CPU per exchange: its process and the NATS servers. */
+  readonly plainCpu: { readonly process: number; readonly natsServers: number };
+  /** Raw crypto of one exchange on one core, by part, and the ceiling over all cores. */
+  readonly cryptoParts: Readonly<Record<string, number>>;
   readonly cryptoPerExchangeUs: number;
   readonly cpuCeiling: number;
   readonly cores: number;
   readonly ratioToCeiling: number;
+  /**
+   * Raw crypto CPU ÷ all CPU per exchange: the ratio to the ceiling govx reaches when it has
+   * the cores to itself and is CPU-bound (the wall-clock ratio is noisy on a shared machine).
+   */
+  readonly cpuRatioToCeiling: number;
+  /** cores ÷ all CPU per exchange: the exchanges/s the cores sustain if govx runs alone. */
+  readonly cpuBoundRate: number;
   readonly ratioToPlain: number;
   readonly latency: { rate: number; sent: number; completed: number; p50Ms: number; p99Ms: number };
 }
@@ -85,8 +119,16 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-/** The crypto of one exchange, measured raw: 4 signatures, 4 × (1 + 3 ledger nodes) verifications, 2 seals, 2 opens, hashes. */
-function rawCrypto(n: number): Measurement {
+/**
+ * The crypto one exchange needs, measured raw, by part (µs on one core), as the real path does
+ * it: 4 entries signed (node:crypto, as the gateways and the engine); each entry's signature
+ * verified 3 times (the sequencing node's intake, and the 2 other nodes' witnesses: a node's own
+ * witness does not verify again), with the libsodium fast path the ledger nodes use; the subject
+ * sealed and opened, the payload sealed and opened (with their commitments); the payload-store
+ * wrap and unwrap under the data key; a leaf hash per entry on each of the 3 nodes. Gateways
+ * following the log do not verify signatures (the ledger's and the auditor's business).
+ */
+function rawCrypto(n: number): { parts: Record<string, number>; total: number } {
   const key = SUITE.generateSigningKey();
   const enc = SUITE.generateEncryptionKey();
   const payload: Payload = {
@@ -97,15 +139,35 @@ function rawCrypto(n: number): Measurement {
     purpose: 'p',
     useUntil: 'u',
   };
-  const msg = utf8('x'.repeat(700));
-  return measure('raw crypto of one exchange, one core', n, () => {
-    for (let i = 0; i < n; i++) {
-      for (let s = 0; s < 4; s++) {
-        const sig = key.sign(msg);
-        for (let v = 0; v < 4; v++) key.publicKey.verify(msg, sig);
-      }
-      const subject = sealSubject(SUITE, enc.publicKey, 'r', { subject: 's' });
-      openSubject(enc, 'r', subject);
+  const submission = createSubmission(
+    { type: 'transfer', actor: 'dept/provider/gateway', idem: 'x', body: { x: 'x'.repeat(600) } },
+    key,
+  );
+  const signed = signedMessage(submission);
+  const entryBytes = utf8(JSON.stringify(submission));
+  const dataKey = new Uint8Array(32).fill(7);
+  const nonce = new Uint8Array(12).fill(1);
+  const sealedOnce = sealPayload(SUITE, enc.publicKey, payload, 'p');
+  // CPU time of this process (nothing else runs in it meanwhile), not wall time: on a shared
+  // machine the wall clock counts other processes' turns too.
+  const part = (name: string, perExchange: number, fn: () => void): [string, number] => {
+    for (let i = 0; i < Math.min(50, n); i++) fn();
+    collectGarbage();
+    const before = process.cpuUsage();
+    for (let i = 0; i < n; i++) for (let k = 0; k < perExchange; k++) fn();
+    const used = process.cpuUsage(before);
+    return [name, (used.user + used.system) / n];
+  };
+  const parts = Object.fromEntries([
+    part('4 signatures', 4, () => key.sign(signed)),
+    part('12 verifications (3 nodes × 4 entries)', 12, () => {
+      if (!verifySubmissionSignatureFast(submission, key.publicKey, signed))
+        throw new Error('bad signature');
+    }),
+    part('subject sealed and opened', 1, () =>
+      openSubject(enc, 'r', sealSubject(SUITE, enc.publicKey, 'r', { subject: 's' })),
+    ),
+    part('payload sealed and opened, commitments', 1, () => {
       const sealed = sealPayload(SUITE, enc.publicKey, payload, 'p');
       openPayload(enc, sealed.sealed, {
         requestId: 'r',
@@ -113,12 +175,23 @@ function rawCrypto(n: number): Measurement {
         ciphertextHash: sealed.ciphertextHash,
         commitment: sealed.commitment,
       });
-    }
-  });
+    }),
+    part('payload-store wrap and unwrap', 1, () => {
+      const wrapped = SUITE.aeadEncrypt(dataKey, nonce, sealedOnce.sealed, nonce);
+      SUITE.aeadDecrypt(dataKey, nonce, wrapped, nonce);
+    }),
+    part('12 leaf hashes (3 nodes × 4 entries)', 12, () => RFC9162_SHA256.hashLeaf(entryBytes)),
+  ]);
+  return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
 }
 
 /** The same flow with the same crypto over plain NATS request/reply: no ledger, no store. */
-async function plainFlow(nc: NatsConnection, n: number, concurrency: number): Promise<Measurement> {
+async function plainFlow(
+  nc: NatsConnection,
+  n: number,
+  concurrency: number,
+  cpu: () => { self: number; nats: number },
+): Promise<{ measurement: Measurement; cpu: { process: number; natsServers: number } }> {
   const requester = { sign: SUITE.generateSigningKey(), enc: SUITE.generateEncryptionKey() };
   const provider = { sign: SUITE.generateSigningKey(), enc: SUITE.generateEncryptionKey() };
   const engine = SUITE.generateSigningKey();
@@ -190,17 +263,40 @@ async function plainFlow(nc: NatsConnection, n: number, concurrency: number): Pr
     await nc.request('bench.plain.receipt', JSON.stringify(receipt), { timeout: 30_000 });
   };
   await runConcurrent(Math.min(200, n), concurrency, one);
+  const cpu0 = cpu();
   const t0 = process.hrtime.bigint();
   await runConcurrent(n, concurrency, (i) => one(i + 1_000_000));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu1 = cpu();
   sub.unsubscribe();
   receipts.unsubscribe();
   return {
-    name: 'plain NATS request/reply, same crypto, no ledger',
-    ops: n,
-    seconds,
-    perSecond: n / seconds,
+    measurement: {
+      name: 'plain NATS request/reply, same crypto, no ledger',
+      ops: n,
+      seconds,
+      perSecond: n / seconds,
+    },
+    cpu: {
+      process: ((cpu1.self - cpu0.self) * 1e6) / n,
+      natsServers: ((cpu1.nats - cpu0.nats) * 1e6) / n,
+    },
   };
+}
+
+/** PIDs of the PostgreSQL backends serving the bench's databases (same host only). */
+async function postgresBackends(url: string, prefix: string): Promise<number[]> {
+  const admin = new pg.Client({ connectionString: `${url}/postgres` });
+  await admin.connect();
+  try {
+    const r = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname LIKE $1',
+      [`${prefix}%`],
+    );
+    return r.rows.map((row) => row.pid);
+  } finally {
+    await admin.end();
+  }
 }
 
 async function runConcurrent(
@@ -237,10 +333,19 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
     o.log('raw crypto of one exchange…');
     const raw = rawCrypto(500);
     const cores = availableParallelism();
-    const cryptoPerExchangeUs = (raw.seconds / raw.ops) * 1e6;
+    const cryptoPerExchangeUs = raw.total;
     const cpuCeiling = (cores * 1e6) / cryptoPerExchangeUs;
+    const natsCpu = (): number => [0, 1, 2].reduce((sum, i) => sum + cpuSecondsOf(nats.pid(i)), 0);
+    const selfCpu = (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
     o.log('plain NATS request/reply flow…');
-    const plain = await plainFlow(await connect('bench-plain'), o.exchanges, o.concurrency);
+    const plainConnection = await connect('bench-plain');
+    const plain = await plainFlow(plainConnection, o.exchanges, o.concurrency, () => ({
+      self: selfCpu(),
+      nats: natsCpu(),
+    }));
     o.log('starting 3 ledger nodes…');
     ledger = await LocalLedgerCluster.start({
       dir: join(dir, 'ledger'),
@@ -257,13 +362,40 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
       requester: keys.requester.encryption.publicKey.toPem(),
       provider: keys.provider.encryption.publicKey.toPem(),
     };
+    // The load generator learns of each receipt from the requester's own follower, right after
+    // the gateway applied it (no polling).
+    const receipts = new Map<string, () => void>();
+    const notify = (): void => {
+      for (const [id, resolve] of receipts) {
+        if (gateways[0]?.index.exchanges.get(id)?.receipt) {
+          receipts.delete(id);
+          resolve();
+        }
+      }
+    };
+    class NotifyingLedgerClient extends LedgerClient {
+      override follow(
+        fromSeq: number,
+        onEntry: (entry: FollowedEntry) => Promise<void>,
+        onError?: (e: Error) => void,
+      ): LedgerConsumer {
+        return super.follow(
+          fromSeq,
+          async (e) => {
+            await onEntry(e);
+            if (e.entry.type === 'receipt') notify();
+          },
+          onError,
+        );
+      }
+    }
     for (const d of ['requester', 'provider'] as const) {
       const c = await connect(`bench-${d}`);
       const g = new Gateway({
         department: d,
         suite: SUITE,
         keys: keys[d],
-        ledger: new LedgerClient(c),
+        ledger: d === 'requester' ? new NotifyingLedgerClient(c) : new LedgerClient(c),
         store: await PayloadStore.open(c, { department: d, replicas: 3, suite: SUITE }),
         dataSource: memorySource,
         catalogue: d === 'provider' ? [DATASET] : [],
@@ -277,11 +409,13 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
     await provider.publishCatalogue();
     // The policy engine: approves every request, as an auto-approving policy would.
     const engineClient = new LedgerClient(await connect('bench-engine'));
+    // Approvals due at about the same time go as one batch, as the gateways' submissions do.
+    const engineSubmitter = new SubmissionBatcher(engineClient);
     const approving = new Set<Promise<unknown>>();
     const engine = engineClient.follow(0, async (e) => {
       if (e.entry.type !== 'request') return;
       while (approving.size >= 64) await Promise.race(approving);
-      const p = engineClient.submit(
+      const p = engineSubmitter.submit(
         createSubmission(
           {
             type: 'decision.approve',
@@ -304,9 +438,9 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
     });
     while (!requester.index.catalogue.has(DATASET.datasetId))
       await new Promise((r) => setTimeout(r, 50));
-    const done = (id: string): boolean => requester.index.exchanges.get(id)?.receipt !== undefined;
     const exchange = async (id: string): Promise<number> => {
       const t = process.hrtime.bigint();
+      const received = new Promise<void>((resolve) => receipts.set(id, resolve));
       await requester.createRequest({
         requestId: id,
         provider: 'provider',
@@ -315,7 +449,8 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
         subject: id,
         ...REQUEST,
       });
-      while (!done(id)) await new Promise((r) => setTimeout(r, 2));
+      notify();
+      await received;
       return Number(process.hrtime.bigint() - t) / 1e6;
     };
     o.log(`govx: ${o.exchanges} exchanges, ${o.concurrency} at a time…`);
@@ -324,6 +459,15 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
       o.concurrency,
       async (i) => void (await exchange(`warm-${process.pid}-${i}`)),
     );
+    const backends = await postgresBackends(o.postgresUrl, prefix);
+    const nodePids = ledger.nodes.map((n) => n.process?.pid);
+    const cpuNow = () => ({
+      self: selfCpu(),
+      nodes: nodePids.map((pid) => cpuSecondsOf(pid)),
+      nats: natsCpu(),
+      pg: backends.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
+    });
+    const cpu0 = cpuNow();
     const t0 = process.hrtime.bigint();
     await runConcurrent(
       o.exchanges,
@@ -331,6 +475,19 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
       async (i) => void (await exchange(`x-${process.pid}-${i}`)),
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu1 = cpuNow();
+    const us = (a: number, b: number): number => ((b - a) * 1e6) / o.exchanges;
+    const govxCpu: CpuPerExchange = {
+      gatewaysAndEngine: us(cpu0.self, cpu1.self),
+      ledgerNodes: cpu1.nodes.map((c, i) => us(cpu0.nodes[i]!, c)),
+      natsServers: us(cpu0.nats, cpu1.nats),
+      postgres: us(cpu0.pg, cpu1.pg),
+      total:
+        us(cpu0.self, cpu1.self) +
+        cpu1.nodes.reduce((sum, c, i) => sum + us(cpu0.nodes[i]!, c), 0) +
+        us(cpu0.nats, cpu1.nats) +
+        us(cpu0.pg, cpu1.pg),
+    };
     const govx: Measurement = {
       name: 'govx exchanges (4 entries each, quorum-stored)',
       ops: o.exchanges,
@@ -359,12 +516,17 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
     return {
       recordBytes: Buffer.byteLength(JSON.stringify(RECORD)),
       govx,
-      plain,
+      plain: plain.measurement,
+      govxCpu,
+      plainCpu: plain.cpu,
+      cryptoParts: raw.parts,
       cryptoPerExchangeUs,
       cpuCeiling,
       cores,
       ratioToCeiling: govx.perSecond / cpuCeiling,
-      ratioToPlain: govx.perSecond / plain.perSecond,
+      cpuRatioToCeiling: cryptoPerExchangeUs / govxCpu.total,
+      cpuBoundRate: (cores * 1e6) / govxCpu.total,
+      ratioToPlain: govx.perSecond / plain.measurement.perSecond,
       latency: {
         rate: o.rate,
         sent: total,
@@ -395,7 +557,27 @@ export function printExchangeBench(r: ExchangeBenchResult, log: (line: string) =
   log(
     `  ${'CPU ceiling from raw crypto'.padEnd(52)} ${rate(r.cpuCeiling)} /s  (${r.cryptoPerExchangeUs.toFixed(0)} µs of crypto per exchange)`,
   );
+  for (const [name, us] of Object.entries(r.cryptoParts))
+    log(`      ${name.padEnd(48)} ${us.toFixed(0).padStart(8)} µs`);
   log(`  govx / ceiling ${r.ratioToCeiling.toFixed(2)}, govx / plain ${r.ratioToPlain.toFixed(2)}`);
+  const c = r.govxCpu;
+  const ms = (x: number): string => (x / 1000).toFixed(2).padStart(7);
+  log(`  CPU per govx exchange (ms), throughput run:`);
+  log(`      gateways + engine + load (one process)   ${ms(c.gatewaysAndEngine)}`);
+  c.ledgerNodes.forEach((n, i) =>
+    log(`      ledger node ${i + 1}                            ${ms(n)}`),
+  );
+  log(`      NATS servers (3)                         ${ms(c.natsServers)}`);
+  log(`      PostgreSQL backends                      ${ms(c.postgres)}`);
+  log(
+    `      total                                    ${ms(c.total)}  (${(c.total / r.cryptoPerExchangeUs).toFixed(1)}× the raw crypto)`,
+  );
+  log(
+    `  by CPU time: ${r.cpuBoundRate.toFixed(1)} exchanges/s on ${r.cores} cores alone, ${r.cpuRatioToCeiling.toFixed(2)} of the ceiling`,
+  );
+  log(
+    `  CPU per plain exchange (ms): process ${ms(r.plainCpu.process)}, NATS servers ${ms(r.plainCpu.natsServers)}`,
+  );
   log(
     `  open loop ${r.latency.rate}/s: ${r.latency.completed}/${r.latency.sent} completed, p50 ${r.latency.p50Ms.toFixed(1)} ms, p99 ${r.latency.p99Ms.toFixed(1)} ms`,
   );

@@ -1,4 +1,6 @@
-// Tiny measuring helpers for `govx bench`: wall time with hrtime, a warm-up, a forced GC.
+// Tiny measuring helpers for `govx bench`: wall time with hrtime, a warm-up, a forced GC, the
+// CPU time of a process from /proc.
+import { readFileSync } from 'node:fs';
 
 export interface Measurement {
   readonly name: string;
@@ -23,4 +25,18 @@ export function measure(name: string, ops: number, fn: () => void, warm?: () => 
 
 export function formatRate(perSecond: number): string {
   return Math.round(perSecond).toLocaleString('en-US');
+}
+
+const TICKS_PER_SECOND = 100; // Linux USER_HZ
+
+/** CPU seconds (user + system) of a process so far, from /proc/<pid>/stat; 0 if unreadable. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+  } catch {
+    return 0;
+  }
 }

@@ -1,7 +1,7 @@
 // What both sides of a gateway share: its dependencies, the index of the log, its actor, its
 // catalogue, and the three ways it writes to the ledger (submit, reject) or finds keys.
 import { createHash } from 'node:crypto';
-import type { LedgerClient, LedgerReceipt } from '@govx/bus';
+import { SubmissionBatcher, type LedgerClient, type LedgerReceipt } from '@govx/bus';
 import {
   ExchangeEntryTypes,
   validateEntryBody,
@@ -55,8 +55,11 @@ export class GatewayContext {
   /** This department's catalogue entries, by dataset id. */
   readonly local: Map<string, CatalogueEntry>;
   readonly clock: () => Date;
+  /** Submissions due at about the same time go to the ledger as one batch request. */
+  private readonly submitter: SubmissionBatcher;
 
   constructor(readonly deps: GatewayDeps) {
+    this.submitter = new SubmissionBatcher(deps.ledger);
     this.actor = `dept/${deps.department}/gateway`;
     this.local = new Map(deps.catalogue.map((e) => [e.datasetId, e]));
     this.clock = deps.clock ?? ((): Date => new Date());
@@ -107,7 +110,7 @@ export class GatewayContext {
       { type, actor: as.actor, idem, body: body as JsonObject },
       as.key,
     );
-    return this.deps.ledger.submit(submission);
+    return this.submitter.submit(submission);
   }
 
   /** Records a refusal as a `rejection` entry and returns the GatewayError to answer with. */
