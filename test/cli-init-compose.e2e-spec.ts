@@ -393,3 +393,27 @@ describe('docker-compose.yml with govx init --hosts compose', () => {
     );
   });
 });
+
+describe('govx init, bad input', () => {
+  const init = (args: string[]): { status: number | null; stderr: string } =>
+    spawnSync(process.execPath, [GOVX, 'init', ...args], { encoding: 'utf8' });
+
+  it('refuses --base-port with --hosts compose (fixed ports), with exit 2, writing nothing', () => {
+    const dir = join(tmp, 'refused-1');
+    const out = init(['--hosts', 'compose', '--dir', dir, '--base-port', '15000']);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('base-port: applies to --hosts local only');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('refuses an unknown topology and a bad database prefix, with exit 2, writing nothing', () => {
+    const dir = join(tmp, 'refused-2');
+    const hosts = init(['--hosts', 'kubernetes', '--dir', dir]);
+    expect(hosts.status).toBe(2);
+    expect(hosts.stderr).toMatch(/--hosts.*kubernetes.*(local|compose)/s);
+    const prefix = init(['--dir', dir, '--database-prefix', 'Robert"; DROP']);
+    expect(prefix.status).toBe(2);
+    expect(prefix.stderr).toContain('database-prefix:');
+    expect(existsSync(dir)).toBe(false);
+  });
+});

@@ -12,36 +12,33 @@
 // Every file holding a secret is written 0600. In the compose topology a file D/<p> is seen
 // by its container at /etc/govx/<p> (docker-compose.yml mounts each service's files only).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { natsAuthorizationConfig, natsUsers, type NatsUser } from '@govx/access';
+import { natsAuthorizationConfig, type NatsUser } from '@govx/access';
+import {
+  DEPARTMENTS,
+  findNatsUser,
+  keptSecret,
+  keptSecrets,
+  LEDGER_NODES,
+  people,
+  platformIdentities,
+  platformNatsUsers,
+  type PlatformIdentities,
+} from './actors.js';
 import { generatePassword } from './accounts.js';
 import { BOOTSTRAP_FILE, type BootstrapConfig, type Person } from './bootstrap.js';
 import { planDepartment, type DepartmentPlan } from './departments.js';
 import { embeddedDatabaseUrl, serverUrl } from './embedded-database.js';
 import { writeEnvFile } from './env-file.js';
-import {
-  BOOTSTRAP_ADMIN,
-  identity,
-  keyRegistration,
-  POLICY_ENGINE,
-  type Identity,
-} from './identities.js';
+import { keyRegistration } from './identities.js';
 import { writeLedgerConfigs, type LedgerNodePlan } from './ledger-cluster.js';
 import { NATS_AUTHORIZATION_FILE, writeComposeNatsConfigs } from './nats-configs.js';
 
+export { DEPARTMENTS, findNatsUser, LEDGER_NODES, type PlatformIdentities } from './actors.js';
+
 export const Topology = { Local: 'local', Compose: 'compose' } as const;
 export type Topology = (typeof Topology)[keyof typeof Topology];
-
-/** The demo departments, one gateway each. */
-export const DEPARTMENTS = [
-  'public-security',
-  'natural-resources',
-  'taxation',
-  'social-security',
-] as const;
-
-export const LEDGER_NODES = ['ledger-1', 'ledger-2', 'ledger-3'] as const;
 
 /** Local topology: ports are the base port plus these. NATS: client +222.., cluster +322.., monitoring +422... */
 export const PORTS = {
@@ -112,19 +109,6 @@ export interface DeploymentManifest {
   readonly bootstrap: string;
 }
 
-/** Every actor of the platform, with its key under D/keys. */
-export interface PlatformIdentities {
-  readonly admin: Identity;
-  readonly engine: Identity;
-  readonly auditor: Identity;
-  readonly departments: Readonly<
-    Record<
-      string,
-      { readonly gateway: Identity; readonly office: Identity; readonly officer: Identity }
-    >
-  >;
-}
-
 export interface SeededPerson extends Person {
   readonly password: string;
 }
@@ -149,92 +133,6 @@ export class InitError extends Error {
   ) {
     super(`${option}: ${message}`);
   }
-}
-
-function platformIdentities(keys: string): PlatformIdentities {
-  return {
-    admin: identity(keys, BOOTSTRAP_ADMIN, ['admin']),
-    engine: identity(keys, POLICY_ENGINE, ['policy-engine']),
-    auditor: identity(keys, 'gov/auditor/auditor', ['auditor']),
-    departments: Object.fromEntries(
-      DEPARTMENTS.map((d) => [
-        d,
-        {
-          gateway: identity(keys, `dept/${d}/gateway`, ['department-system'], d),
-          office: identity(keys, `dept/${d}/office`, ['office-head'], d),
-          officer: identity(keys, `dept/${d}/officer/duty`, ['officer'], d),
-        },
-      ]),
-    ),
-  };
-}
-
-/** A JSON object of secrets in D/keys (0600), missing entries generated and kept. */
-function keptSecrets(
-  file: string,
-  names: readonly string[],
-  make: () => string,
-): Record<string, string> {
-  const kept = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
-    : {};
-  const out = Object.fromEntries(names.map((n) => [n, kept[n] ?? make()]));
-  writeFileSync(file, JSON.stringify(out, null, 2), { mode: 0o600 });
-  return out;
-}
-
-/** A secret in its own file under D/keys (0600), created once. */
-function keptSecret(file: string, make: () => string): string {
-  if (!existsSync(file)) writeFileSync(file, make(), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
-
-function platformNatsUsers(keys: string): NatsUser[] {
-  const file = join(keys, 'nats-passwords.json');
-  const spec = {
-    ledgerNodes: [...LEDGER_NODES],
-    departments: [...DEPARTMENTS],
-    services: [{ name: 'governance' }, { name: 'platform' }],
-    auditors: ['auditor'],
-  };
-  const first = natsUsers(spec); // only for the names: passwords come from the file
-  const passwords = keptSecrets(
-    file,
-    first.map((u) => u.user),
-    () => randomBytes(24).toString('base64url'),
-  );
-  return natsUsers({ ...spec, passwords });
-}
-
-function people(ids: PlatformIdentities): Person[] {
-  return [
-    { name: 'admin', roles: ['admin'], actor: ids.admin.actor },
-    { name: 'auditor', roles: ['auditor'], actor: ids.auditor.actor },
-    ...DEPARTMENTS.flatMap((d): Person[] => [
-      {
-        name: `officer-${d}`,
-        roles: ['officer'],
-        department: d,
-        actor: ids.departments[d]!.officer.actor,
-      },
-      {
-        name: `office-${d}`,
-        roles: ['office-head'],
-        department: d,
-        actor: ids.departments[d]!.office.actor,
-      },
-    ]),
-  ];
-}
-
-export function findNatsUser(
-  users: readonly NatsUser[],
-  kind: NatsUser['kind'],
-  name: string,
-): NatsUser {
-  const user = users.find((u) => u.kind === kind && u.name === name);
-  if (!user) throw new Error(`no NATS user for ${kind} ${name}`);
-  return user;
 }
 
 function checkOptions(o: InitOptions): { basePort: number; prefix: string } {
