@@ -10,7 +10,7 @@ import type { LedgerClient, LedgerReceipt } from './ledger-client.js';
 export interface SubmissionBatcherOptions {
   /** Entries per batch request, at most 1,000 (the ledger's limit); default 200. */
   readonly maxBatch?: number;
-  /** Requests out at once; default 2. */
+  /** Requests out at once; default 1: while one is out, what comes next waits and goes together. */
   readonly maxInFlight?: number;
 }
 
@@ -32,7 +32,7 @@ export class SubmissionBatcher {
     options: SubmissionBatcherOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 200;
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxInFlight = options.maxInFlight ?? 1;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1 || this.maxBatch > 1000)
       throw new RangeError('maxBatch: expected an integer in [1, 1000]');
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1)

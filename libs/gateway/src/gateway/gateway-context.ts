@@ -55,6 +55,8 @@ export class GatewayContext {
   /** This department's catalogue entries, by dataset id. */
   readonly local: Map<string, CatalogueEntry>;
   readonly clock: () => Date;
+  /** Encryption public keys imported once, by their PEM. */
+  private readonly importedKeys = new Map<string, EncryptionPublicKey>();
   /** Submissions due at about the same time go to the ledger as one batch request. */
   private readonly submitter: SubmissionBatcher;
 
@@ -91,7 +93,13 @@ export class GatewayContext {
         `no encryption key registered for ${department}`,
         'provider',
       );
-    return importEncryptionPublicKey(pem);
+    let key = this.importedKeys.get(pem);
+    if (!key) {
+      key = importEncryptionPublicKey(pem);
+      // Registered keys change rarely; the map is bounded by the keys ever registered.
+      this.importedKeys.set(pem, key);
+    }
+    return key;
   }
 
   /** Signs (as the gateway, or as `as`) and submits; resolves with the quorum receipt. */
