@@ -128,6 +128,9 @@ describe('govx init --hosts local', () => {
       [1, 2, 3].map((i) => `http://127.0.0.1:${BASE + 80 + i}`),
     );
     expect(config.governanceDatabaseUrl).toBe(`${POSTGRES}/${PREFIX}_governance`);
+    expect(manifest.ledger.map((n) => n.database)).toEqual(
+      [1, 2, 3].map((i) => `${PREFIX}_ledger_${i}`),
+    );
     expect(config.keys.length).toBe(2 + 4 * 4); // engine, auditor; per department 3 signing keys + 1 encryption key
   });
 });

@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parseGatewayConfig } from '@govx/gateway';
+import { loadGovernanceConfig } from '@govx/governance';
+import { parseLedgerNodeConfig } from '@govx/ledger-node';
 import YAML from 'yaml';
 import type { BootstrapConfig } from '../apps/cli/src/up/bootstrap.js';
 import type { DeploymentManifest } from '../apps/cli/src/up/deployment.js';
@@ -374,6 +377,23 @@ describe('docker-compose.yml with govx init --hosts compose', () => {
     expect(order.indexOf('bootstrap')).toBeGreaterThan(
       Math.max(...ledgers().map((n) => order.indexOf(n))),
     );
+  });
+
+  it("has configs that each service's own config parser accepts", () => {
+    for (const n of ledgers()) {
+      const c = parseLedgerNodeConfig(json(mounted(n, configArg(n))), n);
+      expect([c.node.id, c.http.host, c.nats.servers.length]).toEqual([n, '0.0.0.0', 3]);
+    }
+    for (const g of gateways()) {
+      const c = parseGatewayConfig(json(mounted(g, configArg(g))), '/nowhere');
+      expect([c.department, c.keys.signingKeyFile.startsWith(`${IN_CONTAINER}/keys/`)]).toEqual([
+        g,
+        true,
+      ]);
+    }
+    const governance = loadGovernanceConfig(governanceEnv());
+    expect(governance.http).toEqual({ host: '0.0.0.0', port: listenPort('governance').port });
+    expect(governance.natsAuth?.user).toBe('service-governance');
   });
 
   it('governance reads the settings file the way its container does (sh, set -a)', () => {

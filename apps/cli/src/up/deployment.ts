@@ -97,6 +97,7 @@ export interface DeploymentManifest {
     readonly keyFile: string;
     readonly url: string;
     readonly port: number;
+    readonly database: string;
   }[];
   readonly governance: { readonly env: string; readonly url: string; readonly port: number };
   readonly departments: readonly {
@@ -328,6 +329,7 @@ export async function initDeployment(o: InitOptions): Promise<Deployment> {
       keyFile: rel(n.keyFile),
       url: n.url,
       port: n.port,
+      database: n.database,
     })),
     governance: {
       env: rel(governanceEnv),

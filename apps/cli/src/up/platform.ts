@@ -63,7 +63,7 @@ export function startLocalLedger(dir: string, m: DeploymentManifest): Promise<Lo
       keyFile: join(dir, n.keyFile),
       url: n.url,
       port: n.port,
-      database: '',
+      database: n.database,
     })),
     { dir: join(dir, 'ledger') },
   );
