@@ -93,6 +93,8 @@ describe('department gateway HTTP API', () => {
         'GET /requests/:requestId/delivery',
         'POST /requests/:requestId/consent',
         'POST /requests/:requestId/onward',
+        'GET /onward',
+        'GET /onward/:requestId/delivery',
       ]),
     );
     // The matrix is not vacuous: each gateway route admits someone and refuses someone.
@@ -104,6 +106,7 @@ describe('department gateway HTTP API', () => {
     expect(cell('POST /requests/:requestId/consent', Role.OfficeHead)).toBe('allowed');
     expect(cell('POST /requests/:requestId/consent', Role.DepartmentSystem)).toBe('denied');
     expect(cell('POST /catalogue', Role.DepartmentSystem)).toBe('denied');
+    expect(cell('GET /onward/:requestId/delivery', Role.Auditor)).toBe('denied');
     expect(cell('GET /catalogue', 'anonymous')).toBe('denied');
     expect(cell('GET /health', 'anonymous')).toBe('allowed');
     for (const r of report.routes.filter((x) => !x.path.startsWith('/access'))) {

@@ -1,12 +1,12 @@
 // Onward transfer (§29 of the 2025 regulation) on real NATS, ledger nodes and PostgreSQL: the
 // land registry's gateway passes taxation's delivery on to social security only under
 // taxation's recorded consent for that department and purpose; refusals are answered with
-// `no-consent` and recorded as rejections, nothing is stored or sent; the third department
-// opens what was sealed to it; the auditor reports onward transfers that no consent allows.
+// `no-consent` and recorded as rejections, nothing is stored or sent; social security's
+// gateway checks the consent, opens what was sealed to it and acknowledges it; the auditor
+// reports onward transfers that no consent allows.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LedgerClient } from '@govx/bus';
-import { getSuite } from '@govx/crypto';
-import { createPersonAccount, generateDemoWorld, openPayload, PayloadStore } from '@govx/gateway';
+import { createPersonAccount, generateDemoWorld } from '@govx/gateway';
 import { createSubmission, Role } from '@govx/ledger-core';
 import { verifySource } from '../apps/cli/src/audit/audit-verify.js';
 import { loadTrust } from '../apps/cli/src/audit/trust-file.js';
@@ -21,7 +21,8 @@ import {
 const PREFIX = `govx_test_gateway_o_${process.pid}`;
 const HOLDER = 0; // natural-resources: asked taxation, holds the delivery
 const PROVIDER = 1; // taxation
-const THIRD = 'social-security'; // no gateway here: its encryption key is a peer key
+const THIRD_APP = 2;
+const THIRD = 'social-security';
 const PURPOSE = 'social assistance eligibility';
 
 interface ExchangeView {
@@ -53,11 +54,9 @@ describe('onward transfer (§29)', () => {
       departments: [
         { id: 'natural-resources', suite: 'intl' },
         { id: 'taxation', suite: 'sm' },
+        { id: THIRD, suite: 'intl' },
       ],
-      peersOnly: [THIRD],
     });
-    // The platform creates every department's payload streams (govx up does the same).
-    await PayloadStore.open(g.nc, { department: THIRD, suite: getSuite('intl'), replicas: 3 });
     await waitFor(
       'the catalogue at the holder',
       async () => g.apps[HOLDER]!.runtime.gateway.index.catalogue.size >= 5,
@@ -176,21 +175,35 @@ describe('onward transfer (§29)', () => {
     const t = g.apps[HOLDER]!.runtime.gateway.index.exchanges.get(requestId)!.onward[0]!;
     expect(t.actor).toBe('dept/natural-resources/gateway');
     expect(t.body.consent?.seq).toBe((consent.body as { seq: number }).seq);
-    // The third department opens what was sealed to it: the approved record, the consented purpose.
-    const store = await PayloadStore.open(g.nc, {
-      department: THIRD,
-      suite: getSuite('intl'),
-      replicas: 3,
+    // Social security's gateway checks the consent, opens what was sealed to it, acknowledges.
+    const listed = async () =>
+      (await call(base(THIRD_APP), 'GET', '/onward', sys(THIRD_APP))).body['onward'] as {
+        requestId: string;
+        from: string;
+        state: string;
+        transfer: { seq: number };
+      }[];
+    await waitFor('the receipt of the onward delivery', async () =>
+      (await listed()).some((o) => o.requestId === requestId && o.state === 'received'),
+    );
+    expect((await listed()).find((o) => o.requestId === requestId)).toMatchObject({
+      from: 'natural-resources',
+      transfer: { seq: t.ref.seq },
     });
-    const sealed = await store.get('natural-resources', t.body.payloadId);
-    const payload = openPayload(g.peerKeys[THIRD]!.encryption, sealed, {
-      requestId,
-      payloadId: t.body.payloadId,
-      ciphertextHash: t.body.ciphertextHash,
-      commitment: t.body.commitment,
-    });
+    const delivered = await call(
+      base(THIRD_APP),
+      'GET',
+      `/onward/${requestId}/delivery`,
+      sys(THIRD_APP),
+    );
+    expect(delivered.status).toBe(200);
+    const payload = delivered.body['payload'] as { record: unknown; purpose: string };
     expect(payload.record).toEqual({ status: tax.status, arrearsCny: tax.arrearsCny });
     expect(payload.purpose).toBe(PURPOSE);
+    // Nobody else sees it: the holder's own gateway has no onward delivery of it.
+    expect(
+      (await call(base(HOLDER), 'GET', `/onward/${requestId}/delivery`, sys(HOLDER))).status,
+    ).toBe(404);
     // One consent, one onward transfer.
     const again = await onward(THIRD, PURPOSE);
     expect(again).toEqual({ status: 409, body: expect.objectContaining({ code: 'duplicate' }) });
@@ -204,19 +217,14 @@ describe('onward transfer (§29)', () => {
     const ledger = new LedgerClient(g.nc);
     // Written around the gateway, with the holder's own key: the ledger takes them (it checks
     // signatures and schemas, not §29); the auditor finds them.
-    const forged = async (to: string, consent?: { seq: number; leaf: string }) =>
+    const forged = async (to: string, consent: { seq: number; leaf: string }) =>
       ledger.submit(
         createSubmission(
           {
             type: 'transfer',
             actor: 'dept/natural-resources/gateway',
-            idem: `forged-onward-${to}-${process.pid}`,
-            body: {
-              ...allowed.body,
-              to,
-              payloadId: `forged-${to}`,
-              ...(consent ? { consent } : {}),
-            } as never,
+            idem: `forged-onward-${to}-${consent.seq}-${process.pid}`,
+            body: { ...allowed.body, to, payloadId: `forged-${to}`, consent } as never,
           },
           holderKey,
         ),
@@ -234,11 +242,33 @@ describe('onward transfer (§29)', () => {
         holderKey,
       ),
     );
-    const elsewhere = await forged('public-security', allowed.body.consent);
+    const elsewhere = await forged('public-security', allowed.body.consent!);
+    // The holder consenting to itself does not count, for the recipient's gateway nor the auditor.
+    const selfConsent = await ledger.submit(
+      createSubmission(
+        {
+          type: 'consent',
+          actor: 'dept/natural-resources/gateway',
+          idem: `self-consent-${process.pid}`,
+          body: { transfer: { ...x.transfer!.ref }, to: THIRD, purpose: PURPOSE },
+        },
+        holderKey,
+      ),
+    );
+    const toThird = await forged(THIRD, { seq: selfConsent.seq, leaf: selfConsent.leafHash });
+    await waitFor('the third gateway refuses it', async () =>
+      g.apps[THIRD_APP]!.runtime.gateway.listOnward().some(
+        (o) => o.transfer.seq === toThird.seq && o.state === 'rejected',
+      ),
+    );
+    const refusal = g.apps[THIRD_APP]!.runtime.gateway.index.exchanges.get(
+      requestId,
+    )!.rejections.find((r) => r.body.attempt.ref?.seq === toThird.seq);
+    expect(refusal?.body).toMatchObject({ code: 'no-consent', field: 'consent' });
     const durable = async (): Promise<number> =>
       ((await (await fetch(`${g.ledger.nodes[0]!.url}/health`)).json()) as { durable: number })
         .durable;
-    await waitFor('the forged transfers stored', async () => (await durable()) > elsewhere.seq);
+    await waitFor('the forged transfers stored', async () => (await durable()) > toThird.seq);
     const verdict = await verifySource({
       source: `${POSTGRES}/${PREFIX}_1`,
       trust: await loadTrust(g.ledger.nodes[0]!.configPath),
@@ -249,7 +279,7 @@ describe('onward transfer (§29)', () => {
     const onwardViolations = verdict.violations.filter(
       (v) => v.rule === 'transfer.onward-without-consent',
     );
-    expect(onwardViolations.map((v) => v.seq)).toEqual([unnamed.seq, elsewhere.seq]);
+    expect(onwardViolations.map((v) => v.seq)).toEqual([unnamed.seq, elsewhere.seq, toThird.seq]);
     expect(verdict.violations.some((v) => v.seq === allowed.ref.seq)).toBe(false);
     expect(verdict.stats?.compliance['natural-resources']?.onwardTransfersWithoutConsent).toBe(2);
   });

@@ -1,11 +1,13 @@
 // The demo departments' gateways for `govx up`: one config file each under
 // <dir>/departments, keys under <dir>/keys (the signing key is the gateway identity's, the
 // encryption key is created here so that it can be registered on the ledger before the
-// gateway starts), a Bearer token for the department's own systems.
+// gateway starts), an API key for the department's own system (its hash registered by the
+// gateway at start).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newApiKey, parseApiKey } from '@govx/access';
 import { loadGatewayKeys } from '@govx/gateway';
 import type { ExtraKey, Identity } from './identities.js';
 
@@ -21,7 +23,7 @@ export interface DepartmentPlan {
   readonly url: string;
   /** The HTTP port it listens on. */
   readonly port: number;
-  /** The Bearer token of the department's own system `demo-system`. */
+  /** The API key (sent as a Bearer token) of the department's own system `demo-system`. */
   readonly token: string;
   /** The gateway's encryption key, to register on the ledger. */
   readonly encryptionKey: ExtraKey;
@@ -56,10 +58,15 @@ export function planDepartment(o: DepartmentPlanOptions): DepartmentPlan {
     signingKeyFile: o.gateway.keyFile,
     encryptionKeyFile,
   });
+  // The API key of the department's system `demo-system` (libs/access): the gateway registers
+  // its hash at start (access.seedKeys); a token of an older run that is no key is replaced.
   const tokenFile = join(keys, `dept_${o.department}_system.token`);
-  if (!existsSync(tokenFile))
-    writeFileSync(tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  if (!existsSync(tokenFile) || !parseApiKey(readFileSync(tokenFile, 'utf8').trim()))
+    writeFileSync(tokenFile, newApiKey().key, { mode: 0o600 });
   const token = readFileSync(tokenFile, 'utf8').trim();
+  const secretFile = join(keys, `dept_${o.department}_access.secret`);
+  if (!existsSync(secretFile))
+    writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   const seenAs = o.seenAs ?? ((file: string): string => file);
   const database = `${o.databasePrefix ?? 'govx'}_dept_${o.department.replaceAll('-', '_')}`;
   const config = {
@@ -77,7 +84,11 @@ export function planDepartment(o: DepartmentPlanOptions): DepartmentPlan {
       demo: true,
     },
     http: { host: o.httpHost ?? '127.0.0.1', port: o.port },
-    systems: [{ id: 'demo-system', token }],
+    access: {
+      databaseUrl: `${o.postgresUrl}/${o.databasePrefix ?? 'govx'}_gateway_${o.department.replaceAll('-', '_')}`,
+      tokenSecretFile: seenAs(secretFile),
+      seedKeys: [{ system: 'demo-system', keyFile: seenAs(tokenFile) }],
+    },
     peers: {},
   };
   const configDir = join(o.dir, 'departments');
@@ -87,7 +98,7 @@ export function planDepartment(o: DepartmentPlanOptions): DepartmentPlan {
   return {
     department: o.department,
     configPath,
-    keyFiles: [o.gateway.keyFile, encryptionKeyFile, o.office.keyFile],
+    keyFiles: [o.gateway.keyFile, encryptionKeyFile, o.office.keyFile, tokenFile, secretFile],
     url: o.url ?? `http://127.0.0.1:${o.port}`,
     port: o.port,
     token,

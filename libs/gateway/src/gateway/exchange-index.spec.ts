@@ -30,6 +30,52 @@ function entry(
 const ref = (s: number) => ({ seq: s, leaf: leaf(s + 1) });
 
 describe(ExchangeIndex.name, () => {
+  it('keeps onward transfers (§29) apart: the delivery, its receipt and destruction stay the original', () => {
+    seq = 0;
+    const index = new ExchangeIndex();
+    const x = index.apply(
+      ...entry('request', 'dept/natural-resources/gateway', {
+        requestId: 'r1',
+        provider: 'taxation',
+      }),
+    )!;
+    index.apply(
+      ...entry('decision.approve', 'gov/policy-engine', { request: ref(0), final: true }),
+    );
+    index.apply(
+      ...entry('transfer', 'dept/taxation/gateway', {
+        request: ref(0),
+        approval: ref(1),
+        to: 'natural-resources',
+      }),
+    );
+    index.apply(...entry('receipt', 'dept/natural-resources/gateway', { transfer: ref(2) }));
+    index.apply(
+      ...entry('consent', 'dept/taxation/gateway', { transfer: ref(2), to: 'social-security' }),
+    );
+    const onward = {
+      request: ref(0),
+      approval: ref(1),
+      to: 'social-security',
+      consent: ref(4),
+    };
+    // Without a consent ref, or not by the requester: not an onward transfer.
+    index.apply(
+      ...entry('transfer', 'dept/natural-resources/gateway', { ...onward, consent: undefined }),
+    );
+    index.apply(...entry('transfer', 'dept/public-security/gateway', onward));
+    expect(x.onward).toEqual([]);
+    index.apply(...entry('transfer', 'dept/natural-resources/gateway', onward));
+    expect(x.onward.map((o) => o.ref)).toEqual([ref(7)]);
+    expect(x.transfer?.ref).toEqual(ref(2));
+    index.apply(...entry('receipt', 'dept/social-security/gateway', { transfer: ref(7) }));
+    index.apply(...entry('destruction', 'dept/social-security/gateway', { transfer: ref(7) }));
+    expect(x.onwardReceipts.map((r) => r.ref)).toEqual([ref(8)]);
+    expect(x.receipt?.ref).toEqual(ref(3));
+    expect(x.destruction).toBeUndefined();
+    expect(stateOf(x)).toBe('received');
+  });
+
   it('follows an exchange from request to erasure', () => {
     seq = 0;
     const index = new ExchangeIndex();

@@ -54,6 +54,8 @@ export interface ExchangeRecord {
   readonly consents: Placed<ConsentBody>[];
   /** Onward transfers (§29) of the delivery by the requester's gateway, each naming a consent. */
   readonly onward: Placed<TransferBody>[];
+  /** Receipts of onward transfers, by their recipients. */
+  readonly onwardReceipts: Placed<ReceiptBody>[];
   erasure?: Placed<PayloadEraseBody>;
   readonly rejections: Placed<RejectionBody>[];
 }
@@ -87,6 +89,8 @@ export class ExchangeIndex {
   /** department → PEM of its gateway's newest registered encryption key. */
   readonly encryptionKeys = new Map<string, string>();
   private readonly byRef = new Map<string, ExchangeRecord>();
+  /** Onward transfers (§29) → their exchange. */
+  private readonly byOnwardRef = new Map<string, ExchangeRecord>();
   /** The last seq applied; -1 before the first. */
   lastSeq = -1;
 
@@ -133,6 +137,7 @@ export class ExchangeIndex {
           uses: [],
           consents: [],
           onward: [],
+          onwardReceipts: [],
           rejections: [],
         };
         this.exchanges.set(p.body.requestId, x);
@@ -167,8 +172,9 @@ export class ExchangeIndex {
           x.transfer = p;
           this.byRef.set(refKey(p.ref), x);
         } else if (x && p.body.consent && departmentOf(p.actor) === x.requester) {
-          // Not indexed by ref: receipts of the third department do not touch this exchange.
+          // Not indexed with the exchange's own refs: only receipts may refer to it.
           x.onward.push(p);
+          this.byOnwardRef.set(refKey(p.ref), x);
         }
         return x;
       }
@@ -187,7 +193,11 @@ export class ExchangeIndex {
       case 'payload.erase': {
         const body = entry.body as unknown as { transfer: EntryRef };
         const x = this.byRef.get(refKey(body.transfer));
-        if (!x) return undefined;
+        if (!x) {
+          const onward = this.byOnwardRef.get(refKey(body.transfer));
+          if (onward && entry.type === 'receipt') onward.onwardReceipts.push(placed<ReceiptBody>());
+          return onward;
+        }
         if (entry.type === 'receipt' && !x.receipt) x.receipt = placed<ReceiptBody>();
         if (entry.type === 'use') x.uses.push(placed<UseBody>());
         if (entry.type === 'destruction' && !x.destruction)

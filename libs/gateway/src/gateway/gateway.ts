@@ -38,6 +38,19 @@ export interface RequestView {
   readonly erased: boolean;
 }
 
+/** An onward delivery (§29) as its recipient sees it. */
+export interface OnwardView {
+  readonly requestId: string;
+  /** The department that passed it on (the original requester). */
+  readonly from: string;
+  readonly provider: string;
+  readonly datasetId: string;
+  readonly fields: readonly string[];
+  readonly transfer: EntryRef;
+  readonly consent: EntryRef | null;
+  readonly state: 'transferred' | 'received' | 'rejected';
+}
+
 interface Work {
   readonly key: string;
   run(): Promise<void>;
@@ -170,6 +183,18 @@ export class Gateway {
     if (x.request.body.provider === me && x.transfer && x.destruction && !x.erasure) {
       return { key: `${id}/erase`, run: () => this.provider.erasePayload(x, 'destruction') };
     }
+    const onward = x.onward.find(
+      (o) =>
+        o.body.to === me &&
+        !x.onwardReceipts.some((r) => r.body.transfer.seq === o.ref.seq) &&
+        !x.rejections.some((r) => r.actor === this.actor && r.body.attempt.ref?.seq === o.ref.seq),
+    );
+    if (onward) {
+      return {
+        key: `${id}/onward/${onward.ref.seq}`,
+        run: () => this.requester.acceptOnward(x, onward),
+      };
+    }
     return null;
   }
 
@@ -292,6 +317,37 @@ export class Gateway {
   /** Requester: whether the provider consented to passing the delivery on to `to` (§29). */
   mayPassOn(requestId: string, to: string, purpose?: string): boolean {
     return this.requester.mayPassOn(requestId, to, purpose);
+  }
+
+  /** Third department: what other departments passed on to it (§29), with their state. */
+  listOnward(): OnwardView[] {
+    const me = this.deps.department;
+    const out: OnwardView[] = [];
+    for (const x of this.index.exchanges.values()) {
+      for (const o of x.onward) {
+        if (o.body.to !== me) continue;
+        const receipt = x.onwardReceipts.find((r) => r.body.transfer.seq === o.ref.seq);
+        const rejected = x.rejections.some(
+          (r) => r.actor === this.actor && r.body.attempt.ref?.seq === o.ref.seq,
+        );
+        out.push({
+          requestId: x.request.body.requestId,
+          from: x.requester,
+          provider: x.request.body.provider,
+          datasetId: x.request.body.datasetId,
+          fields: x.approval?.body.fields ?? [],
+          transfer: o.ref,
+          consent: o.body.consent ?? null,
+          state: receipt ? 'received' : rejected ? 'rejected' : 'transferred',
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Third department: an onward delivery, decrypted and checked (§29). */
+  onwardDelivery(requestId: string): ReturnType<RequesterSide['onwardDelivery']> {
+    return this.requester.onwardDelivery(requestId);
   }
 
   /** Requester: passes a delivery on to a third department under the provider's consent (§29). */

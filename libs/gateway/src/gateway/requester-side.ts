@@ -41,6 +41,8 @@ export interface NewRequest {
   readonly duty: string;
 }
 
+const sameRef = (a: EntryRef, b: EntryRef): boolean => a.seq === b.seq && a.leaf === b.leaf;
+
 /** The suite that seals to `key`: x25519 → intl, sm2 → sm (departments may differ). */
 function suiteFor(key: EncryptionPublicKey): CryptoSuite {
   return getSuite(key.algorithm === 'sm2' ? 'sm' : 'intl');
@@ -240,6 +242,121 @@ export class RequesterSide {
         );
       throw await this.ctx.reject(attempt, e);
     }
+  }
+
+  /**
+   * Third department: accepts an onward transfer addressed to it (§29) once it checks that the
+   * provider's gateway consented to exactly this recipient for the holder's delivery; fetches,
+   * hash-checks, decrypts, checks the commitment and the approved fields, and submits `receipt`
+   * — or a `rejection`, delivering nothing.
+   */
+  async acceptOnward(x: ExchangeRecord, onward: Placed<TransferBody>): Promise<void> {
+    try {
+      await this.openOnward(x, onward);
+      await this.ctx.submit(ExchangeEntryTypes.Receipt, `receipt/${onward.ref.leaf}`, {
+        transfer: onward.ref,
+        ciphertextHash: onward.body.ciphertextHash,
+      });
+    } catch (e) {
+      await this.ctx.reject(
+        {
+          type: ExchangeEntryTypes.Transfer,
+          ref: onward.ref,
+          requestId: x.request.body.requestId,
+        },
+        e,
+      );
+    }
+  }
+
+  /** The consent an onward transfer names, if the provider's gateway gave it for it. */
+  onwardConsent(x: ExchangeRecord, onward: Placed<TransferBody>): Placed<ConsentBody> {
+    const named = onward.body.consent;
+    const c = named && x.consents.find((k) => sameRef(k.ref, named));
+    const t = x.transfer?.ref;
+    if (
+      !c ||
+      !t ||
+      c.actor !== `dept/${x.request.body.provider}/gateway` ||
+      !sameRef(c.body.transfer, t) ||
+      c.body.to !== onward.body.to ||
+      onward.actor !== `dept/${x.requester}/gateway`
+    )
+      throw new GatewayError(
+        'no-consent',
+        `no consent of ${x.request.body.provider} allows ${x.requester} to pass ${x.request.body.requestId} on to ${onward.body.to}`,
+        'consent',
+      );
+    return c;
+  }
+
+  private async openOnward(x: ExchangeRecord, onward: Placed<TransferBody>): Promise<Payload> {
+    const me = this.ctx.deps.department;
+    if (onward.body.to !== me)
+      throw new GatewayError('transfer-mismatch', `addressed to ${onward.body.to}`, 'to');
+    const consent = this.onwardConsent(x, onward);
+    if ((onward.body.maskingProfile ?? null) !== (x.approval?.body.maskingProfile ?? null))
+      throw new GatewayError(
+        'transfer-mismatch',
+        'the onward transfer does not apply the approved masking profile',
+        'maskingProfile',
+      );
+    let sealed: Uint8Array;
+    try {
+      sealed = await this.ctx.deps.store.get(x.requester, onward.body.payloadId);
+    } catch (cause) {
+      const erased = (cause as { code?: string }).code === 'erased';
+      throw new GatewayError(
+        erased ? 'payload-erased' : 'transfer-mismatch',
+        (cause as Error).message,
+        'payloadId',
+        { cause },
+      );
+    }
+    let payload: Payload;
+    try {
+      payload = openPayload(this.ctx.deps.keys.encryption, sealed, {
+        requestId: x.request.body.requestId,
+        payloadId: onward.body.payloadId,
+        ciphertextHash: onward.body.ciphertextHash,
+        commitment: onward.body.commitment,
+      });
+    } catch (cause) {
+      const code = (cause as { code?: string }).code;
+      throw new GatewayError(
+        code === 'hash-mismatch' || code === 'commitment-mismatch' ? code : 'transfer-mismatch',
+        (cause as Error).message,
+        code === 'hash-mismatch' ? 'ciphertextHash' : 'commitment',
+        { cause },
+      );
+    }
+    const approved = x.approval?.body.fields ?? [];
+    const extra = Object.keys(payload.record).find((f) => !approved.includes(f));
+    if (extra !== undefined)
+      throw new GatewayError('field-not-approved', `the payload carries ${extra}`, 'record');
+    if (payload.purpose !== consent.body.purpose)
+      throw new GatewayError(
+        'transfer-mismatch',
+        `the payload's purpose is not the consented "${consent.body.purpose}"`,
+        'purpose',
+      );
+    return payload;
+  }
+
+  /** Third department: the newest onward delivery of `requestId` to it, decrypted and checked. */
+  async onwardDelivery(
+    requestId: string,
+  ): Promise<{ readonly payload: Payload; readonly transfer: EntryRef; readonly from: string }> {
+    const x = this.ctx.exchange(requestId);
+    const me = this.ctx.deps.department;
+    const onward = x.onward.filter((o) => o.body.to === me).at(-1);
+    if (!onward)
+      throw new GatewayError(
+        'not-found',
+        `nothing of ${requestId} passed on to ${me}`,
+        'requestId',
+      );
+    return { payload: await this.openOnward(x, onward), transfer: onward.ref, from: x.requester };
   }
 
   private async passOnChecked(

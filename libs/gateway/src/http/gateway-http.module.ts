@@ -6,6 +6,7 @@ import { CatalogueController } from './catalogue.controller.js';
 import type { GatewayAccess } from './gateway-access.js';
 import { GatewayExceptionFilter } from './gateway-exception.filter.js';
 import { GATEWAY_RUNTIME } from './gateway.token.js';
+import { OnwardController } from './onward.controller.js';
 import { RequestsController } from './requests.controller.js';
 
 /**
@@ -21,7 +22,7 @@ export class GatewayHttpModule {
       imports: [
         AccessModule.forRoot({ dataSource: access.dataSource, tokenSecret: access.tokenSecret }),
       ],
-      controllers: [CatalogueController, RequestsController],
+      controllers: [CatalogueController, RequestsController, OnwardController],
       providers: [
         { provide: GATEWAY_RUNTIME, useValue: runtime },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
