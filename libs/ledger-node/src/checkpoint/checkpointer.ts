@@ -180,6 +180,9 @@ export class Checkpointer {
     const name = /^\u2014 (\S+) /u.exec(message.line)?.[1];
     const verifier = this.options.policy.cosigners.find((c) => c.verifier.name === name)?.verifier;
     if (!name || !verifier || name === this.options.signer.name) return;
+    // A line already collected (a repeat, or an answer to ours) was verified then: only answer.
+    if (this.lines.get(message.size)?.get(name) === message.line && message.size <= this.stored)
+      return this.answer(message, name);
     if (message.size > this.stored) {
       // Not there yet: keep the line and sign this size when the witness reaches it.
       this.proposals.add(message.size);
@@ -189,16 +192,22 @@ export class Checkpointer {
     const text = await this.textAt(message.size);
     if (!this.verifies(verifier, text, message)) return;
     await this.collect(message.size, name, message.line);
+    return this.answer(message, name);
+  }
+
+  /**
+   * The sender may lack our signature (it was catching up, or lost it): answer, at most once a
+   * second per sender and size, and never answer an answer. Signs the size first if we have not.
+   */
+  private async answer(message: CosignMessage, name: string): Promise<void> {
     const own = this.lines.get(message.size)?.get(this.options.signer.name);
     if (!own) return this.sign(message.size);
-    // The sender may lack our signature (it was catching up, or lost it): answer, at most
-    // once a second per sender and size, and never answer an answer.
     const key = `${message.size}:${name}`;
     if (message.reply || Date.now() - (this.answered.get(key) ?? 0) < ANSWER_INTERVAL_MS) return;
     this.answered.set(key, Date.now());
     if (this.answered.size > 4 * OPEN_SIZES)
       this.answered.delete(this.answered.keys().next().value!);
-    this.publish(message.size, text, own, true);
+    this.publish(message.size, await this.textAt(message.size), own, true);
   }
 
   private verifies(verifier: NoteVerifier, text: string, message: CosignMessage): boolean {

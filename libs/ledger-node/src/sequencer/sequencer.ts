@@ -5,7 +5,7 @@
 // seq where it is placed (a key revoked by an entry just before it no longer counts), and key
 // entries are applied in placement order. A submitter gets its receipt only once a quorum of
 // nodes stored the entry.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   publishEntries,
   readStreamMessage,
@@ -85,7 +85,7 @@ const COMPACT_AFTER = 1024;
 
 /** JetStream message id of a submission: one per (actor, idempotency key). */
 export function submissionMsgId(actor: string, idem: string): string {
-  return createHash('sha256').update(`${actor}\n${idem}`).digest('hex');
+  return hash('sha256', `${actor}\n${idem}`, 'hex'); // one-shot: no Hash object per entry
 }
 
 export class Sequencer {
