@@ -64,6 +64,8 @@ export interface ExchangeBenchResult {
   readonly govxCpu: CpuPerExchange;
   /** The plain flow's CPU per exchange: its process and the NATS servers. */
   readonly plainCpu: { readonly process: number; readonly natsServers: number };
+  /** The payload store alone, one transfer's worth (put, then get), 64 at a time: µs of CPU. */
+  readonly payloadStoreCpu: { readonly process: number; readonly natsServers: number };
   /** Raw crypto of one exchange on one core, by part, and the ceiling over all cores. */
   readonly cryptoParts: Readonly<Record<string, number>>;
   readonly cryptoPerExchangeUs: number;
@@ -284,6 +286,50 @@ async function plainFlow(
   };
 }
 
+/** The payload store alone: n transfers' worth of put (provider) and get (requester), R3. */
+async function payloadStoreAlone(
+  providerNc: NatsConnection,
+  requesterNc: NatsConnection,
+  n: number,
+  cpu: () => { self: number; nats: number },
+): Promise<{ process: number; natsServers: number }> {
+  const provider = await PayloadStore.open(providerNc, {
+    department: 'store-provider',
+    replicas: 3,
+    suite: SUITE,
+  });
+  const requester = await PayloadStore.open(requesterNc, {
+    department: 'store-requester',
+    replicas: 3,
+    suite: SUITE,
+  });
+  const sealed = sealPayload(
+    SUITE,
+    SUITE.generateEncryptionKey().publicKey,
+    {
+      requestId: 'r',
+      datasetId: 'd',
+      record: RECORD,
+      maskingProfile: null,
+      purpose: 'p',
+      useUntil: 'u',
+    },
+    'p',
+  ).sealed;
+  const one = async (i: number): Promise<void> => {
+    await provider.put('store-requester', `p${i}`, sealed, '2099-01-01T00:00:00.000Z');
+    await requester.get('store-provider', `p${i}`);
+  };
+  await runConcurrent(Math.min(100, n), 64, (i) => one(i + 1_000_000));
+  const cpu0 = cpu();
+  await runConcurrent(n, 64, one);
+  const cpu1 = cpu();
+  return {
+    process: ((cpu1.self - cpu0.self) * 1e6) / n,
+    natsServers: ((cpu1.nats - cpu0.nats) * 1e6) / n,
+  };
+}
+
 /** PIDs of the PostgreSQL backends serving the bench's databases (same host only). */
 async function postgresBackends(url: string, prefix: string): Promise<number[]> {
   const admin = new pg.Client({ connectionString: `${url}/postgres` });
@@ -346,6 +392,13 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
       self: selfCpu(),
       nats: natsCpu(),
     }));
+    o.log('payload store alone…');
+    const payloadStoreCpu = await payloadStoreAlone(
+      await connect('bench-store-provider'),
+      await connect('bench-store-requester'),
+      Math.min(o.exchanges, 1000),
+      () => ({ self: selfCpu(), nats: natsCpu() }),
+    );
     o.log('starting 3 ledger nodes…');
     ledger = await LocalLedgerCluster.start({
       dir: join(dir, 'ledger'),
@@ -519,6 +572,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions): Promise<Exchang
       plain: plain.measurement,
       govxCpu,
       plainCpu: plain.cpu,
+      payloadStoreCpu,
       cryptoParts: raw.parts,
       cryptoPerExchangeUs,
       cpuCeiling,
@@ -574,6 +628,9 @@ export function printExchangeBench(r: ExchangeBenchResult, log: (line: string) =
   );
   log(
     `  by CPU time: ${r.cpuBoundRate.toFixed(1)} exchanges/s on ${r.cores} cores alone, ${r.cpuRatioToCeiling.toFixed(2)} of the ceiling`,
+  );
+  log(
+    `  CPU per payload-store put + get alone (ms): process ${ms(r.payloadStoreCpu.process)}, NATS servers ${ms(r.payloadStoreCpu.natsServers)}`,
   );
   log(
     `  CPU per plain exchange (ms): process ${ms(r.plainCpu.process)}, NATS servers ${ms(r.plainCpu.natsServers)}`,
