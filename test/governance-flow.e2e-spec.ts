@@ -1,7 +1,9 @@
 // Governance end to end on a real 3-node NATS cluster and 3 ledger nodes: catalogue and policy
 // published as signed entries, an endorsed request approved by the policy engine (an auditor
 // re-running the policy gets the same trace hash), and a highest-grade request approved by two
-// officers under four-eyes, each sign-off an entry signed by that officer.
+// officers under four-eyes, each sign-off an entry signed by that officer: the requester's
+// officer first (not final), the provider's officer last; every other order, a second sign-off
+// of one department and a third department's officer refused, with nothing applied.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +35,8 @@ const ACTORS = {
   landOffice: 'dept/natural-resources/office',
   alice: 'dept/taxation/officer/alice',
   bob: 'dept/natural-resources/officer/bob',
+  dave: 'dept/natural-resources/officer/dave',
+  erin: 'dept/public-security/officer/erin',
   engine: 'gov/policy-engine',
 } as const;
 type Who = keyof typeof ACTORS;
@@ -196,6 +200,8 @@ describe('governance (e2e)', () => {
     for (const [name, role, department] of [
       ['alice', 'officer', 'taxation'],
       ['bob', 'officer', 'natural-resources'],
+      ['dave', 'officer', 'natural-resources'],
+      ['erin', 'officer', 'public-security'],
       ['tax-office', 'office-head', 'taxation'],
     ] as const) {
       await access.createAccount({
@@ -337,15 +343,38 @@ describe('governance (e2e)', () => {
     });
     expect([noReasons.status, noReasons.json.field]).toEqual([400, 'body.reasons']);
 
-    const first = await approve('alice', false);
+    // Four eyes, one rule (issue #6): the requester's officer signs first, not final; the
+    // provider's officer gives the final approval. Each refusal: its error, nothing applied.
+    const refused = async (
+      who: Who,
+      final: boolean,
+      expected: [number, string, string],
+    ): Promise<void> => {
+      const r = await approve(who, final);
+      expect([r.status, r.json.code, r.json.field]).toEqual(expected);
+    };
+    await refused('alice', false, [403, 'not-allowed', 'actor']); // the provider before the requester
+    await refused('alice', true, [403, 'not-allowed', 'actor']);
+    await refused('bob', true, [403, 'not-allowed', 'body.final']); // the requester's final word
+    await refused('erin', false, [403, 'not-allowed', 'actor']); // a third department
+    expect(await stateOf('land-2')).toMatchObject({ state: 'pending', signoffs: [] });
+
+    const first = await approve('bob', false);
     expect(first.status).toBe(201);
     expect(first.json.request).toMatchObject({
       state: 'pending',
-      signoffs: [expect.objectContaining({ officer: ACTORS.alice })],
+      signoffs: [expect.objectContaining({ officer: ACTORS.bob })],
     });
-    const again = await approve('alice', true);
-    expect([again.status, again.json.code, again.json.field]).toEqual([409, 'duplicate', 'actor']);
-    // Both refusals of these authenticated callers are on the ledger.
+    await refused('bob', true, [409, 'duplicate', 'actor']); // the same officer again
+    await refused('dave', false, [409, 'duplicate', 'actor']); // the same department again
+    await refused('dave', true, [403, 'not-allowed', 'body.final']);
+    await refused('erin', true, [403, 'not-allowed', 'actor']);
+    await refused('alice', false, [400, 'invalid', 'body.final']); // the provider's word is final
+    expect(await stateOf('land-2')).toMatchObject({
+      state: 'pending',
+      signoffs: [expect.objectContaining({ officer: ACTORS.bob })],
+    });
+    // Every refusal of these authenticated callers is on the ledger; no refused approval is.
     const rejections = (): Json[] =>
       [...entries.values()]
         .filter(
@@ -353,23 +382,31 @@ describe('governance (e2e)', () => {
             e.entry.type === 'rejection' && (e.entry.body as Json).attempt.ref?.seq === ref.seq,
         )
         .map((e) => ({ actor: e.entry.actor, ...(e.entry.body as Json) }));
-    await waitFor('the rejections', async () => rejections().length === 2, 30_000);
-    expect(rejections()).toEqual([
-      expect.objectContaining({
-        actor: 'gov/policy-engine',
-        attempt: { type: 'decision.deny', ref },
-        code: 'malformed',
-        field: 'body.reasons',
-      }),
-      expect.objectContaining({
-        attempt: { type: 'decision.approve', ref },
-        code: 'duplicate',
-        field: 'actor',
-      }),
+    await waitFor('the rejections', async () => rejections().length === 10, 30_000);
+    expect(rejections().map((r) => [r.attempt.type, r.code, r.field])).toEqual([
+      ['decision.deny', 'malformed', 'body.reasons'],
+      ['decision.approve', 'not-allowed', 'actor'],
+      ['decision.approve', 'not-allowed', 'actor'],
+      ['decision.approve', 'not-allowed', 'body.final'],
+      ['decision.approve', 'not-allowed', 'actor'],
+      ['decision.approve', 'duplicate', 'actor'],
+      ['decision.approve', 'duplicate', 'actor'],
+      ['decision.approve', 'not-allowed', 'body.final'],
+      ['decision.approve', 'not-allowed', 'actor'],
+      ['decision.approve', 'malformed', 'body.final'],
     ]);
-    expect(rejections()[1].message).toMatch(/^alice: /);
+    expect(rejections().every((r) => r.actor === 'gov/policy-engine')).toBe(true);
+    expect(rejections()[5].message).toMatch(/^bob: /);
+    const approvalsOf = (): Json[] =>
+      [...entries.values()]
+        .filter(
+          (e) =>
+            e.entry.type === 'decision.approve' && (e.entry.body as Json).request.seq === ref.seq,
+        )
+        .map((e) => e.entry.actor);
+    expect(approvalsOf()).toEqual([ACTORS.bob]);
 
-    const second = await approve('bob', true);
+    const second = await approve('alice', true);
     expect(second.status).toBe(201);
     expect(second.json.request.state).toBe('approved');
 
@@ -379,9 +416,10 @@ describe('governance (e2e)', () => {
     const signed = [first.json.receipt.seq, second.json.receipt.seq];
     await waitFor('the follower', async () => signed.every((s) => entries.has(s)));
     expect(signed.map((s) => [entries.get(s)!.entry.type, entries.get(s)!.entry.actor])).toEqual([
-      ['decision.approve', ACTORS.alice],
       ['decision.approve', ACTORS.bob],
+      ['decision.approve', ACTORS.alice],
     ]);
+    expect(approvalsOf()).toEqual([ACTORS.bob, ACTORS.alice]);
     expect(second.json.request.approval.seq).toBe(second.json.receipt.seq);
 
     // An unused approval can be revoked by the provider's officer.

@@ -20,6 +20,8 @@ const pending: PendingView = {
 const alice = 'dept/taxation/officer/alice';
 const bob = 'dept/natural-resources/officer/bob';
 const carol = 'dept/taxation/officer/carol';
+const dave = 'dept/natural-resources/officer/dave';
+const erin = 'dept/public-security/officer/erin';
 
 function code(fn: () => void): [string, string | null] {
   try {
@@ -32,17 +34,63 @@ function code(fn: () => void): [string, string | null] {
 }
 
 describe('checkOfficerApproval()', () => {
-  it('four-eyes: one officer of each department, the second final', () => {
-    expect(code(() => checkOfficerApproval(pending, alice, false))).toEqual(['ok', null]);
-    const once = { ...pending, signoffs: [{ officer: alice, department: 'taxation', seq: 9 }] };
-    expect(code(() => checkOfficerApproval(once, alice, true))).toEqual(['duplicate', 'actor']);
-    expect(code(() => checkOfficerApproval(once, carol, true))).toEqual(['duplicate', 'actor']);
-    expect(code(() => checkOfficerApproval(once, bob, false))).toEqual(['invalid', 'body.final']);
-    expect(code(() => checkOfficerApproval(once, bob, true))).toEqual(['ok', null]);
-    expect(code(() => checkOfficerApproval(pending, 'dept/health/officer/x', false))).toEqual([
+  it("four-eyes: the requester's officer signs first (not final), the provider's officer approves", () => {
+    expect(code(() => checkOfficerApproval(pending, bob, false))).toEqual(['ok', null]);
+    const signed = {
+      ...pending,
+      signoffs: [{ officer: bob, department: 'natural-resources', seq: 9 }],
+    };
+    expect(code(() => checkOfficerApproval(signed, alice, true))).toEqual(['ok', null]);
+  });
+  it('four-eyes: refuses a final approval by the requester, the provider first, one department twice, a third department', () => {
+    // The requester's officer never gives the final approval, first or second.
+    expect(code(() => checkOfficerApproval(pending, bob, true))).toEqual([
+      'not-allowed',
+      'body.final',
+    ]);
+    const signed = {
+      ...pending,
+      signoffs: [{ officer: bob, department: 'natural-resources', seq: 9 }],
+    };
+    expect(code(() => checkOfficerApproval(signed, dave, true))).toEqual([
+      'not-allowed',
+      'body.final',
+    ]);
+    // The provider's officer does not sign before the requester's, final or not.
+    expect(code(() => checkOfficerApproval(pending, alice, false))).toEqual([
       'not-allowed',
       'actor',
     ]);
+    expect(code(() => checkOfficerApproval(pending, alice, true))).toEqual([
+      'not-allowed',
+      'actor',
+    ]);
+    // A second sign-off from the same department, or by the same officer.
+    expect(code(() => checkOfficerApproval(signed, dave, false))).toEqual(['duplicate', 'actor']);
+    expect(code(() => checkOfficerApproval(signed, bob, true))).toEqual(['duplicate', 'actor']);
+    // The provider's word is final.
+    expect(code(() => checkOfficerApproval(signed, alice, false))).toEqual([
+      'invalid',
+      'body.final',
+    ]);
+    // Neither department, before or after the sign-off.
+    for (const view of [pending, signed])
+      for (const final of [false, true])
+        expect(code(() => checkOfficerApproval(view, erin, final))).toEqual([
+          'not-allowed',
+          'actor',
+        ]);
+  });
+  it('four-eyes where a department asks itself: two different officers of it, the second final', () => {
+    const self = { ...pending, requester: 'taxation' };
+    expect(code(() => checkOfficerApproval(self, alice, true))).toEqual([
+      'not-allowed',
+      'body.final',
+    ]);
+    const once = { ...self, signoffs: [{ officer: alice, department: 'taxation', seq: 9 }] };
+    expect(code(() => checkOfficerApproval(once, alice, true))).toEqual(['duplicate', 'actor']);
+    expect(code(() => checkOfficerApproval(once, carol, false))).toEqual(['invalid', 'body.final']);
+    expect(code(() => checkOfficerApproval(once, carol, true))).toEqual(['ok', null]);
   });
   it('one: an officer of the provider, final', () => {
     const one = { ...pending, officers: 'one' as const };

@@ -46,8 +46,14 @@ export interface PendingView {
 
 /**
  * An officer's approval of a pending request: who may sign and whether it is the final one.
- * one: an officer of the provider. four-eyes: one officer of each department (provider and
- * requester), never the same officer twice; the second sign-off is final.
+ * one: an officer of the provider, `final: true`.
+ * four-eyes (§21, issue #6): one officer of EACH department, in this order: an officer of the
+ * requester signs first (`final: false`), then an officer of the provider gives the final
+ * approval (`final: true`). Refused: a final approval by the requester's officer, the provider's
+ * officer before the requester's sign-off, a second sign-off by the same department (or the
+ * same officer), and any officer of a third department. Where a department asks itself, the
+ * two sign-offs are two different officers of it. The audit applies the same rule
+ * (libs/audit business rules `approval.unauthorised`, `approval.four-eyes`).
  */
 export function checkOfficerApproval(
   request: PendingView,
@@ -69,32 +75,7 @@ export function checkOfficerApproval(
       `${officerActor} already signed this request (four-eyes needs another officer)`,
       'actor',
     );
-  if (request.officers === 'four-eyes') {
-    const allowed = [request.provider, request.requester];
-    if (!allowed.includes(who.department))
-      throw new GovernanceActionError(
-        'not-allowed',
-        `four-eyes takes one officer of ${request.provider} and one of ${request.requester}`,
-        'actor',
-      );
-    if (
-      request.signoffs.some((s) => s.department === who.department) &&
-      request.provider !== request.requester
-    )
-      throw new GovernanceActionError(
-        'duplicate',
-        `an officer of ${who.department} already signed; four-eyes needs the other department`,
-        'actor',
-      );
-    const expectFinal = request.signoffs.length === 1;
-    if (final !== expectFinal)
-      throw new GovernanceActionError(
-        'invalid',
-        `four-eyes: this sign-off is ${expectFinal ? 'the final one' : 'the first of two'}`,
-        'body.final',
-      );
-    return;
-  }
+  if (request.officers === 'four-eyes') return checkFourEyes(request, who.department, final);
   if (who.department !== request.provider)
     throw new GovernanceActionError(
       'not-allowed',
@@ -105,6 +86,43 @@ export function checkOfficerApproval(
     throw new GovernanceActionError(
       'invalid',
       'one officer decides: the approval is final',
+      'body.final',
+    );
+}
+
+function checkFourEyes(request: PendingView, department: string, final: boolean): void {
+  const { provider, requester } = request;
+  if (department !== provider && department !== requester)
+    throw new GovernanceActionError(
+      'not-allowed',
+      `four-eyes takes one officer of ${requester} (first sign-off) and one of ${provider} (final approval), not of ${department}`,
+      'actor',
+    );
+  const requesterWord = `four-eyes: an officer of ${requester} gives only the first sign-off (final: false), never the final approval`;
+  if (request.signoffs.length === 0) {
+    if (department !== requester)
+      throw new GovernanceActionError(
+        'not-allowed',
+        `four-eyes: an officer of ${requester} signs first (final: false); ${provider}'s officer gives the final approval after it`,
+        'actor',
+      );
+    if (final) throw new GovernanceActionError('not-allowed', requesterWord, 'body.final');
+    return;
+  }
+  // The requester signed first; what follows is the provider's final word (where a department
+  // asks itself, another officer of it: the same officer twice was refused above).
+  if (department !== provider) {
+    if (final) throw new GovernanceActionError('not-allowed', requesterWord, 'body.final');
+    throw new GovernanceActionError(
+      'duplicate',
+      `an officer of ${department} already signed; four-eyes needs the final approval of ${provider}`,
+      'actor',
+    );
+  }
+  if (!final)
+    throw new GovernanceActionError(
+      'invalid',
+      `four-eyes: this sign-off by ${provider} is the final approval (final: true)`,
       'body.final',
     );
 }
