@@ -50,9 +50,11 @@ const source: DataSource = {
   close: async () => undefined,
 };
 
+/** A department with a NATS user whose payload streams the platform has not created. */
+const LATE = 'social-security';
 const users = natsUsers({
   ledgerNodes: ['ledger-1', 'ledger-2', 'ledger-3'],
-  departments: [...DEPTS],
+  departments: [...DEPTS, LATE],
   services: [{ name: 'governance' }],
 });
 const userOf = (name: string): NatsUser => users.find((u) => u.name === name)!;
@@ -294,6 +296,17 @@ describe('payload store isolation under the generated NATS permissions', () => {
       payload: { record: { id: 'person-ps', status: 'cleared' } },
     });
     await expect(stores.get(PS)!.get(TX, psPayload)).resolves.toBeInstanceOf(Uint8Array);
+  });
+
+  it('lets no department create payload streams: open names the missing stream', async () => {
+    const nc = await connectAs(LATE);
+    await expect(
+      PayloadStore.open(nc, { department: LATE, replicas: 3, suite: SUITE }),
+    ).rejects.toMatchObject({
+      code: 'no-stream',
+      message: expect.stringContaining(S.dataStream(LATE)),
+    });
+    await expectViolation(nc, `$JS.API.STREAM.CREATE.${S.dataStream(LATE)}`);
   });
 
   it('lets only the provider erase (retention): key shredded, both requesters see it erased', async () => {
