@@ -27,6 +27,11 @@ export interface AppendBenchOptions {
 export interface AppendBenchResult {
   readonly payloadBytes: number;
   readonly rawJetStream: Measurement;
+  /**
+   * CPU time (user + system) of the 3 nats-servers per raw R3 publish in the baseline, in µs:
+   * what the stream alone costs per entry, before any consumer reads it.
+   */
+  readonly natsServersPerRawPublishUs: number;
   /** Raw Ed25519 verifications through node:crypto (OpenSSL). */
   readonly rawVerify: Measurement;
   /** Raw Ed25519 verifications through libsodium (what the nodes use when it loads), or null. */
@@ -51,6 +56,10 @@ export interface AppendBenchResult {
     readonly heapUsed: number;
     readonly heapTotal: number;
     readonly external: number;
+    /** Entries per transaction of the node's witness, on average over the whole run. */
+    readonly storedBatch: number;
+    /** Entries per batch the node sequenced, on average (NaN when it sequenced none). */
+    readonly sequencedBatch: number;
   }[];
   /** 1-minute load average of the machine at the start and at the end of the run. */
   readonly loadAverage: { readonly start: number; readonly end: number };
@@ -121,9 +130,13 @@ function residentMb(pid: number | undefined): { rss: number; peak: number } {
 }
 
 /** A node's V8 heap figures (MB) from its Prometheus metrics; NaN when unavailable. */
-async function heapMb(
-  url: string,
-): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
+async function heapMb(url: string): Promise<{
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  storedBatch: number;
+  sequencedBatch: number;
+}> {
   let text = '';
   try {
     text = await (await fetch(`${url}/metrics`)).text();
@@ -132,10 +145,16 @@ async function heapMb(
   }
   const metric = (name: string): number =>
     Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  const value = (name: string): number =>
+    Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const mean = (histogram: string): number =>
+    value(`${histogram}_sum`) / value(`${histogram}_count`);
   return {
     heapUsed: metric('nodejs_heap_size_used_bytes'),
     heapTotal: metric('nodejs_heap_size_total_bytes'),
     external: metric('nodejs_external_memory_bytes'),
+    storedBatch: mean('govx_ledger_stored_batch_size'),
+    sequencedBatch: mean('govx_ledger_batch_size'),
   };
 }
 
@@ -248,11 +267,15 @@ export async function runAppendBench(o: AppendBenchOptions): Promise<AppendBench
   try {
     const nc = await connectBus({ servers: nats.urls, name: 'bench' });
     o.log('raw JetStream R3 baseline…');
+    const natsPids: (number | undefined)[] = [0, 1, 2].map((i) => nats.pid(i));
+    const natsCpu = (): number => natsPids.reduce<number>((sum, pid) => sum + cpuSeconds(pid), 0);
+    const natsRaw0 = natsCpu();
     const rawJs = await rawJetStream(
       nc,
       Math.max(20_000, Math.min(o.entries, 100_000)),
       entryBytes,
     );
+    const natsServersPerRawPublishUs = ((natsCpu() - natsRaw0) * 1e6) / rawJs.ops;
     const message = new Uint8Array(Buffer.alloc(300, 'x'));
     const sig = key.sign(message);
     const rawVerify = measure('raw Ed25519 verifications, node:crypto, one core', 20_000, () => {
@@ -277,12 +300,11 @@ export async function runAppendBench(o: AppendBenchOptions): Promise<AppendBench
     o.log(`committing ${o.entries} entries (${o.clients} clients, batches of ${o.batch})…`);
     const backends = await postgresBackends(o.postgresUrl, prefix);
     const nodePids = ledger.nodes.map((n) => n.process?.pid);
-    const natsPids: (number | undefined)[] = [0, 1, 2].map((i) => nats.pid(i));
     const cpuNow = (): { nodes: number[]; nats: number; pg: number; self: number } => {
       const usage = process.cpuUsage();
       return {
         nodes: nodePids.map((pid) => cpuSeconds(pid)),
-        nats: natsPids.reduce<number>((sum, pid) => sum + cpuSeconds(pid), 0),
+        nats: natsCpu(),
         pg: backends.reduce<number>((sum, pid) => sum + cpuSeconds(pid), 0),
         self: (usage.user + usage.system) / 1e6,
       };
@@ -323,6 +345,7 @@ export async function runAppendBench(o: AppendBenchOptions): Promise<AppendBench
     return {
       payloadBytes: 256,
       rawJetStream: rawJs,
+      natsServersPerRawPublishUs,
       rawVerify,
       rawVerifySodium,
       verificationsPerEntry,
@@ -357,6 +380,7 @@ export function printAppendBench(r: AppendBenchResult, log: (line: string) => vo
   const f = (n: number): string => Math.round(n).toLocaleString('en-US');
   log(`entries: signed Ed25519, ${r.payloadBytes} B payload`);
   log(`  ${r.rawJetStream.name.padEnd(56)} ${f(r.rawJetStream.perSecond).padStart(9)} /s`);
+  log(`    nats-servers' CPU per raw publish: ${f(r.natsServersPerRawPublishUs)} µs`);
   log(`  ${r.rawVerify.name.padEnd(56)} ${f(r.rawVerify.perSecond).padStart(9)} /s`);
   if (r.rawVerifySodium)
     log(`  ${r.rawVerifySodium.name.padEnd(56)} ${f(r.rawVerifySodium.perSecond).padStart(9)} /s`);
@@ -370,11 +394,18 @@ export function printAppendBench(r: AppendBenchResult, log: (line: string) => vo
     `  ledger node resident memory after ${f(r.committed.ops + r.latency.sent)} entries: ${r.nodeMemoryMb.map((m) => `${m.rss.toFixed(0)} MB (peak ${m.peak.toFixed(0)}; V8 heap ${m.heapUsed.toFixed(0)} used of ${m.heapTotal.toFixed(0)}, external ${m.external.toFixed(0)})`).join(', ')} (target < 256 MB)`,
   );
   log(
+    `  entries per witness transaction: ${r.nodeMemoryMb.map((m) => m.storedBatch.toFixed(1)).join(', ')}; per sequenced batch: ${r.nodeMemoryMb.map((m) => m.sequencedBatch.toFixed(1)).join(', ')}`,
+  );
+  log(
     `  ack latency at ${f(r.latency.rate)}/s (${f(r.latency.sent)} sent, ${r.latency.failed} failed): p50 ${r.latency.p50Ms.toFixed(1)} ms, p99 ${r.latency.p99Ms.toFixed(1)} ms (target p99 < 50 ms)`,
   );
   const c = r.cpuPerEntryUs;
   const total =
     c.ledgerNodes.reduce((a, b) => a + b, 0) + c.natsServers + c.postgres + c.loadGenerator;
+  const ceiling = Math.min(r.cpuCeiling, r.rawJetStream.perSecond);
+  log(
+    `  budget at 0.7 of the lower ceiling (${f(0.7 * ceiling)} /s): ${f((availableParallelism() * 1e6) / (0.7 * ceiling))} µs of CPU per entry for everything; ${r.verificationsPerEntry} verifications alone take ${f((r.verificationsPerEntry * 1e6) / verifyRate)} µs`,
+  );
   log(
     `  CPU per committed entry: ledger nodes ${c.ledgerNodes.map((u) => `${f(u)}`).join(' + ')} µs, nats-servers ${f(c.natsServers)} µs, PostgreSQL ${f(c.postgres)} µs, load generator ${f(c.loadGenerator)} µs = ${f(total)} µs → ${f((availableParallelism() * 1e6) / total)} entries/s if these ${availableParallelism()} cores ran nothing else`,
   );

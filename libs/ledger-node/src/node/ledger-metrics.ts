@@ -19,6 +19,12 @@ export class LedgerMetrics {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
     registers: [this.registry],
   });
+  readonly storedBatchSize = new Histogram({
+    name: 'govx_ledger_stored_batch_size',
+    help: "Entries per transaction of this node's witness",
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+    registers: [this.registry],
+  });
   readonly ackLatency = new Histogram({
     name: 'govx_ledger_ack_seconds',
     help: 'Submission to quorum-durable receipt',

@@ -235,6 +235,7 @@ export class Witness {
           continue;
         }
         this.metrics.stored.set(this.storedSize);
+        this.metrics.storedBatchSize.observe(batch.length);
         this.report();
         for (const listener of this.storedListeners) listener(this.storedSize);
       }
