@@ -283,4 +283,25 @@ describe('onward transfer (§29)', () => {
     expect(verdict.violations.some((v) => v.seq === allowed.ref.seq)).toBe(false);
     expect(verdict.stats?.compliance['natural-resources']?.onwardTransfersWithoutConsent).toBe(2);
   });
+
+  it("erases what was passed on at the original delivery's retention: the recipient gets payload-erased", async () => {
+    const holder = g.apps[HOLDER]!.runtime.gateway;
+    expect(await holder.eraseExpired(new Date('2026-01-01T00:00:00Z'))).toBe(0);
+    expect(await holder.eraseExpired(new Date('2100-01-01T00:00:00Z'))).toBeGreaterThanOrEqual(1);
+    const onwardTo = (): { erased: boolean }[] =>
+      g.apps[THIRD_APP]!.runtime.gateway.listOnward().filter((o) => o.requestId === requestId);
+    await waitFor('the erasure at the recipient', async () => onwardTo()[0]?.erased === true);
+    const gone = await call(
+      base(THIRD_APP),
+      'GET',
+      `/onward/${requestId}/delivery`,
+      sys(THIRD_APP),
+    );
+    expect(gone).toEqual({
+      status: 410,
+      body: expect.objectContaining({ code: 'payload-erased', field: 'payloadId' }),
+    });
+    // Once: a second sweep finds nothing left.
+    expect(await holder.eraseExpired(new Date('2100-01-01T00:00:00Z'))).toBe(0);
+  });
 });

@@ -56,6 +56,8 @@ export interface ExchangeRecord {
   readonly onward: Placed<TransferBody>[];
   /** Receipts of onward transfers, by their recipients. */
   readonly onwardReceipts: Placed<ReceiptBody>[];
+  /** Erasures of onward payloads, by the department that passed them on. */
+  readonly onwardErasures: Placed<PayloadEraseBody>[];
   erasure?: Placed<PayloadEraseBody>;
   readonly rejections: Placed<RejectionBody>[];
 }
@@ -138,6 +140,7 @@ export class ExchangeIndex {
           consents: [],
           onward: [],
           onwardReceipts: [],
+          onwardErasures: [],
           rejections: [],
         };
         this.exchanges.set(p.body.requestId, x);
@@ -196,6 +199,12 @@ export class ExchangeIndex {
         if (!x) {
           const onward = this.byOnwardRef.get(refKey(body.transfer));
           if (onward && entry.type === 'receipt') onward.onwardReceipts.push(placed<ReceiptBody>());
+          if (
+            onward &&
+            entry.type === 'payload.erase' &&
+            departmentOf(entry.actor) === onward.requester
+          )
+            onward.onwardErasures.push(placed<PayloadEraseBody>());
           return onward;
         }
         if (entry.type === 'receipt' && !x.receipt) x.receipt = placed<ReceiptBody>();

@@ -49,6 +49,8 @@ export interface OnwardView {
   readonly transfer: EntryRef;
   readonly consent: EntryRef | null;
   readonly state: 'transferred' | 'received' | 'rejected';
+  /** Crypto-shredded by the department that passed it on (retention). */
+  readonly erased: boolean;
 }
 
 interface Work {
@@ -279,9 +281,12 @@ export class Gateway {
 
   // ---- delegated to the two sides ------------------------------------------------------
 
-  /** Crypto-shreds every payload of this provider whose retention has passed. */
-  eraseExpired(now?: Date): Promise<number> {
-    return this.provider.eraseExpired(now);
+  /**
+   * Crypto-shreds every payload of this provider whose retention has passed, and every payload
+   * it passed on to a third department (§29) past the original's retention.
+   */
+  async eraseExpired(now?: Date): Promise<number> {
+    return (await this.provider.eraseExpired(now)) + (await this.requester.eraseExpiredOnward(now));
   }
 
   /** Provider: consent to the requester passing a delivery on to a third department (§27). */
@@ -339,6 +344,7 @@ export class Gateway {
           transfer: o.ref,
           consent: o.body.consent ?? null,
           state: receipt ? 'received' : rejected ? 'rejected' : 'transferred',
+          erased: x.onwardErasures.some((e) => e.body.transfer.seq === o.ref.seq),
         });
       }
     }

@@ -349,7 +349,12 @@ export class RequesterSide {
   ): Promise<{ readonly payload: Payload; readonly transfer: EntryRef; readonly from: string }> {
     const x = this.ctx.exchange(requestId);
     const me = this.ctx.deps.department;
-    const onward = x.onward.filter((o) => o.body.to === me).at(-1);
+    // The newest one this gateway acknowledged; else the newest (its refusal explains why).
+    const mine = x.onward.filter((o) => o.body.to === me);
+    const acknowledged = mine.filter((o) =>
+      x.onwardReceipts.some((r) => r.actor === this.ctx.actor && sameRef(r.body.transfer, o.ref)),
+    );
+    const onward = acknowledged.at(-1) ?? mine.at(-1);
     if (!onward)
       throw new GatewayError(
         'not-found',
@@ -357,6 +362,29 @@ export class RequesterSide {
         'requestId',
       );
     return { payload: await this.openOnward(x, onward), transfer: onward.ref, from: x.requester };
+  }
+
+  /**
+   * Crypto-shreds the payloads this department passed on (§29) whose `expires` has passed (the
+   * original delivery's): `payload.erase` with the onward transfer's ref.
+   */
+  async eraseExpiredOnward(now: Date = this.ctx.clock()): Promise<number> {
+    const me = this.ctx.deps.department;
+    let n = 0;
+    for (const x of this.ctx.index.exchanges.values()) {
+      if (x.requester !== me) continue;
+      for (const o of x.onward) {
+        if (Date.parse(o.body.expires) > now.getTime()) continue;
+        if (x.onwardErasures.some((e) => sameRef(e.body.transfer, o.ref))) continue;
+        await this.ctx.deps.store.erase(o.body.to, o.body.payloadId, 'retention', now);
+        await this.ctx.submit(ExchangeEntryTypes.PayloadErase, `payload.erase/${o.ref.leaf}`, {
+          transfer: o.ref,
+          reason: 'retention',
+        });
+        n++;
+      }
+    }
+    return n;
   }
 
   private async passOnChecked(
