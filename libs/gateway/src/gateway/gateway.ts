@@ -14,6 +14,7 @@ import {
 import { GatewayContext, type GatewayDeps } from './gateway-context.js';
 import { GatewayError } from './gateway.error.js';
 import { ProviderSide } from './provider-side.js';
+import { OnwardSide } from './onward-side.js';
 import { RequesterSide, type NewRequest } from './requester-side.js';
 
 export type { GatewayDeps } from './gateway-context.js';
@@ -66,6 +67,7 @@ export class Gateway {
   private readonly ctx: GatewayContext;
   private readonly provider: ProviderSide;
   private readonly requester: RequesterSide;
+  private readonly onward: OnwardSide;
   private follower: LedgerConsumer | null = null;
   private replayUntil = 0;
   /** Work found while replaying, run once caught up (keyed by requestId). */
@@ -83,6 +85,7 @@ export class Gateway {
     this.actor = this.ctx.actor;
     this.provider = new ProviderSide(this.ctx);
     this.requester = new RequesterSide(this.ctx);
+    this.onward = new OnwardSide(this.ctx, this.requester);
   }
 
   get department(): string {
@@ -194,7 +197,7 @@ export class Gateway {
     if (onward) {
       return {
         key: `${id}/onward/${onward.ref.seq}`,
-        run: () => this.requester.acceptOnward(x, onward),
+        run: () => this.onward.acceptOnward(x, onward),
       };
     }
     return null;
@@ -286,7 +289,7 @@ export class Gateway {
    * it passed on to a third department (§29) past the original's retention.
    */
   async eraseExpired(now?: Date): Promise<number> {
-    return (await this.provider.eraseExpired(now)) + (await this.requester.eraseExpiredOnward(now));
+    return (await this.provider.eraseExpired(now)) + (await this.onward.eraseExpiredOnward(now));
   }
 
   /** Provider: consent to the requester passing a delivery on to a third department (§27). */
@@ -321,7 +324,7 @@ export class Gateway {
 
   /** Requester: whether the provider consented to passing the delivery on to `to` (§29). */
   mayPassOn(requestId: string, to: string, purpose?: string): boolean {
-    return this.requester.mayPassOn(requestId, to, purpose);
+    return this.onward.mayPassOn(requestId, to, purpose);
   }
 
   /** Third department: what other departments passed on to it (§29), with their state. */
@@ -352,13 +355,13 @@ export class Gateway {
   }
 
   /** Third department: an onward delivery, decrypted and checked (§29). */
-  onwardDelivery(requestId: string): ReturnType<RequesterSide['onwardDelivery']> {
-    return this.requester.onwardDelivery(requestId);
+  onwardDelivery(requestId: string): ReturnType<OnwardSide['onwardDelivery']> {
+    return this.onward.onwardDelivery(requestId);
   }
 
   /** Requester: passes a delivery on to a third department under the provider's consent (§29). */
   passOn(requestId: string, to: string, purpose: string): Promise<LedgerReceipt> {
-    return this.requester.passOn(requestId, to, purpose);
+    return this.onward.passOn(requestId, to, purpose);
   }
 
   // ---- helpers -------------------------------------------------------------------------

@@ -1,23 +1,21 @@
 // The requester side of a gateway: creates requests (subject sealed to the provider, never in
 // clear on the ledger), accepts transfers (fetch, check hash, decrypt, check commitment,
-// `receipt`), serves deliveries, records use and destruction (purpose binding), and passes a
-// delivery on to a third department only under the provider's consent (§29).
-import { createHash, randomUUID } from 'node:crypto';
+// `receipt`), serves deliveries, records use and destruction (purpose binding). Passing a
+// delivery on (§29) is onward-side.ts.
+import { randomUUID } from 'node:crypto';
 import { LedgerRejectedError, type LedgerReceipt } from '@govx/bus';
 import {
   ExchangeEntryTypes,
   GovernanceEntryTypes,
   validateGovernanceBody,
-  type ConsentBody,
   type EntryRef,
   type RequestBody,
-  type TransferBody,
 } from '@govx/contracts';
 import { getSuite, type CryptoSuite, type EncryptionPublicKey } from '@govx/crypto';
 import type { FieldValue } from '../data-source/data-source.js';
-import { openPayload, sealPayload, type Payload } from '../exchange/payload-envelope.js';
+import { openPayload, type Payload } from '../exchange/payload-envelope.js';
 import { sealSubject } from '../exchange/subject.js';
-import { stateOf, type ExchangeRecord, type Placed } from './exchange-index.js';
+import { stateOf, type ExchangeRecord } from './exchange-index.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayError } from './gateway.error.js';
 
@@ -41,10 +39,8 @@ export interface NewRequest {
   readonly duty: string;
 }
 
-const sameRef = (a: EntryRef, b: EntryRef): boolean => a.seq === b.seq && a.leaf === b.leaf;
-
 /** The suite that seals to `key`: x25519 → intl, sm2 → sm (departments may differ). */
-function suiteFor(key: EncryptionPublicKey): CryptoSuite {
+export function suiteFor(key: EncryptionPublicKey): CryptoSuite {
   return getSuite(key.algorithm === 'sm2' ? 'sm' : 'intl');
 }
 
@@ -67,7 +63,8 @@ export class RequesterSide {
     }
   }
 
-  private async openDelivery(x: ExchangeRecord): Promise<Payload> {
+  /** The delivery of `x`, fetched, hash-checked, decrypted and checked (also for onward-side). */
+  async openDelivery(x: ExchangeRecord): Promise<Payload> {
     const t = x.transfer!;
     this.checkTransfer(x);
     let sealed: Uint8Array;
@@ -187,260 +184,6 @@ export class RequesterSide {
       transfer: t,
       method,
     });
-  }
-
-  /** Requester: whether the provider consented to passing the delivery on to `to` (§29). */
-  mayPassOn(requestId: string, to: string, purpose?: string): boolean {
-    const x = this.ctx.sent(requestId);
-    return x.transfer !== undefined && this.consentFor(x, to, purpose) !== undefined;
-  }
-
-  /**
-   * The provider's consent covering `to` (and `purpose` when given): a `consent` entry signed by
-   * the provider's gateway for this exchange's transfer. Consents by anyone else do not count.
-   */
-  private consentFor(
-    x: ExchangeRecord,
-    to: string,
-    purpose?: string,
-  ): Placed<ConsentBody> | undefined {
-    const provider = `dept/${x.request.body.provider}/gateway`;
-    const t = x.transfer?.ref;
-    return x.consents.find(
-      (c) =>
-        c.actor === provider &&
-        t !== undefined &&
-        c.body.transfer.seq === t.seq &&
-        c.body.transfer.leaf === t.leaf &&
-        c.body.to === to &&
-        (purpose === undefined || c.body.purpose === purpose),
-    );
-  }
-
-  /**
-   * Requester: passes a delivery on to a third department (§29), re-sealed to its key, as an
-   * onward `transfer` naming the provider's consent. MUST NOT happen without a consent of the
-   * original provider covering `to` and `purpose`: refused with `no-consent` (recorded as a
-   * `rejection`, the caller being authenticated), nothing stored, nothing sent.
-   */
-  async passOn(requestId: string, to: string, purpose: string): Promise<LedgerReceipt> {
-    const x = this.ctx.sent(requestId);
-    const attempt = {
-      type: ExchangeEntryTypes.Transfer,
-      requestId,
-      ...(x.transfer ? { ref: x.transfer.ref } : {}),
-    };
-    try {
-      return await this.passOnChecked(x, to, purpose);
-    } catch (e) {
-      if (e instanceof LedgerRejectedError && e.code === 'idempotency-conflict')
-        throw await this.ctx.reject(
-          attempt,
-          new GatewayError('duplicate', `this consent was used already for ${to}`, 'to', {
-            cause: e,
-          }),
-        );
-      throw await this.ctx.reject(attempt, e);
-    }
-  }
-
-  /**
-   * Third department: accepts an onward transfer addressed to it (§29) once it checks that the
-   * provider's gateway consented to exactly this recipient for the holder's delivery; fetches,
-   * hash-checks, decrypts, checks the commitment and the approved fields, and submits `receipt`
-   * — or a `rejection`, delivering nothing.
-   */
-  async acceptOnward(x: ExchangeRecord, onward: Placed<TransferBody>): Promise<void> {
-    try {
-      await this.openOnward(x, onward);
-      await this.ctx.submit(ExchangeEntryTypes.Receipt, `receipt/${onward.ref.leaf}`, {
-        transfer: onward.ref,
-        ciphertextHash: onward.body.ciphertextHash,
-      });
-    } catch (e) {
-      await this.ctx.reject(
-        {
-          type: ExchangeEntryTypes.Transfer,
-          ref: onward.ref,
-          requestId: x.request.body.requestId,
-        },
-        e,
-      );
-    }
-  }
-
-  /** The consent an onward transfer names, if the provider's gateway gave it for it. */
-  onwardConsent(x: ExchangeRecord, onward: Placed<TransferBody>): Placed<ConsentBody> {
-    const named = onward.body.consent;
-    const c = named && x.consents.find((k) => sameRef(k.ref, named));
-    const t = x.transfer?.ref;
-    if (
-      !c ||
-      !t ||
-      c.actor !== `dept/${x.request.body.provider}/gateway` ||
-      !sameRef(c.body.transfer, t) ||
-      c.body.to !== onward.body.to ||
-      onward.actor !== `dept/${x.requester}/gateway`
-    )
-      throw new GatewayError(
-        'no-consent',
-        `no consent of ${x.request.body.provider} allows ${x.requester} to pass ${x.request.body.requestId} on to ${onward.body.to}`,
-        'consent',
-      );
-    return c;
-  }
-
-  private async openOnward(x: ExchangeRecord, onward: Placed<TransferBody>): Promise<Payload> {
-    const me = this.ctx.deps.department;
-    if (onward.body.to !== me)
-      throw new GatewayError('transfer-mismatch', `addressed to ${onward.body.to}`, 'to');
-    const consent = this.onwardConsent(x, onward);
-    if ((onward.body.maskingProfile ?? null) !== (x.approval?.body.maskingProfile ?? null))
-      throw new GatewayError(
-        'transfer-mismatch',
-        'the onward transfer does not apply the approved masking profile',
-        'maskingProfile',
-      );
-    let sealed: Uint8Array;
-    try {
-      sealed = await this.ctx.deps.store.get(x.requester, onward.body.payloadId);
-    } catch (cause) {
-      const erased = (cause as { code?: string }).code === 'erased';
-      throw new GatewayError(
-        erased ? 'payload-erased' : 'transfer-mismatch',
-        (cause as Error).message,
-        'payloadId',
-        { cause },
-      );
-    }
-    let payload: Payload;
-    try {
-      payload = openPayload(this.ctx.deps.keys.encryption, sealed, {
-        requestId: x.request.body.requestId,
-        payloadId: onward.body.payloadId,
-        ciphertextHash: onward.body.ciphertextHash,
-        commitment: onward.body.commitment,
-      });
-    } catch (cause) {
-      const code = (cause as { code?: string }).code;
-      throw new GatewayError(
-        code === 'hash-mismatch' || code === 'commitment-mismatch' ? code : 'transfer-mismatch',
-        (cause as Error).message,
-        code === 'hash-mismatch' ? 'ciphertextHash' : 'commitment',
-        { cause },
-      );
-    }
-    const approved = x.approval?.body.fields ?? [];
-    const extra = Object.keys(payload.record).find((f) => !approved.includes(f));
-    if (extra !== undefined)
-      throw new GatewayError('field-not-approved', `the payload carries ${extra}`, 'record');
-    if (payload.purpose !== consent.body.purpose)
-      throw new GatewayError(
-        'transfer-mismatch',
-        `the payload's purpose is not the consented "${consent.body.purpose}"`,
-        'purpose',
-      );
-    return payload;
-  }
-
-  /** Third department: the newest onward delivery of `requestId` to it, decrypted and checked. */
-  async onwardDelivery(
-    requestId: string,
-  ): Promise<{ readonly payload: Payload; readonly transfer: EntryRef; readonly from: string }> {
-    const x = this.ctx.exchange(requestId);
-    const me = this.ctx.deps.department;
-    // The newest one this gateway acknowledged; else the newest (its refusal explains why).
-    const mine = x.onward.filter((o) => o.body.to === me);
-    const acknowledged = mine.filter((o) =>
-      x.onwardReceipts.some((r) => r.actor === this.ctx.actor && sameRef(r.body.transfer, o.ref)),
-    );
-    const onward = acknowledged.at(-1) ?? mine.at(-1);
-    if (!onward)
-      throw new GatewayError(
-        'not-found',
-        `nothing of ${requestId} passed on to ${me}`,
-        'requestId',
-      );
-    return { payload: await this.openOnward(x, onward), transfer: onward.ref, from: x.requester };
-  }
-
-  /**
-   * Crypto-shreds the payloads this department passed on (§29) whose `expires` has passed (the
-   * original delivery's): `payload.erase` with the onward transfer's ref.
-   */
-  async eraseExpiredOnward(now: Date = this.ctx.clock()): Promise<number> {
-    const me = this.ctx.deps.department;
-    let n = 0;
-    for (const x of this.ctx.index.exchanges.values()) {
-      if (x.requester !== me) continue;
-      for (const o of x.onward) {
-        if (Date.parse(o.body.expires) > now.getTime()) continue;
-        if (x.onwardErasures.some((e) => sameRef(e.body.transfer, o.ref))) continue;
-        await this.ctx.deps.store.erase(o.body.to, o.body.payloadId, 'retention', now);
-        await this.ctx.submit(ExchangeEntryTypes.PayloadErase, `payload.erase/${o.ref.leaf}`, {
-          transfer: o.ref,
-          reason: 'retention',
-        });
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private async passOnChecked(
-    x: ExchangeRecord,
-    to: string,
-    purpose: string,
-  ): Promise<LedgerReceipt> {
-    const me = this.ctx.deps.department;
-    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(to))
-      throw new GatewayError('malformed', 'to: expected a department id', 'to');
-    if (to === me || to === x.request.body.provider)
-      throw new GatewayError('malformed', `to: ${to} is not a third department`, 'to');
-    this.deliveredTransfer(x);
-    if (this.ctx.clock().getTime() > Date.parse(`${x.request.body.timeLimit}T23:59:59.999Z`))
-      throw new GatewayError(
-        'purpose-expired',
-        `the time limit ${x.request.body.timeLimit} has passed`,
-        'timeLimit',
-      );
-    const consent = this.consentFor(x, to, purpose);
-    if (!consent) {
-      const other = this.consentFor(x, to);
-      throw new GatewayError(
-        'no-consent',
-        other
-          ? `${x.request.body.provider}'s consent to pass ${x.request.body.requestId} on to ${to} is for "${other.body.purpose}", not "${purpose}"`
-          : `${x.request.body.provider} has not consented to passing ${x.request.body.requestId} on to ${to}`,
-        other ? 'purpose' : 'to',
-      );
-    }
-    if (x.onward.some((o) => o.body.consent?.seq === consent.ref.seq))
-      throw new GatewayError('duplicate', `this consent was used already for ${to}`, 'to');
-    const recipient = this.ctx.encryptionKeyOf(to);
-    const delivered = await this.openDelivery(x);
-    const payload: Payload = { ...delivered, purpose };
-    const payloadId = createHash('sha256')
-      .update(`onward\n${me}\n${consent.ref.leaf}`)
-      .digest('hex')
-      .slice(0, 40);
-    const sealed = sealPayload(suiteFor(recipient), recipient, payload, payloadId);
-    const t = x.transfer!.body;
-    await this.ctx.deps.store.put(to, payloadId, sealed.sealed, t.expires);
-    const body: TransferBody = {
-      request: x.request.ref,
-      approval: x.approval!.ref,
-      requestId: x.request.body.requestId,
-      to,
-      ciphertextHash: sealed.ciphertextHash,
-      size: sealed.size,
-      commitment: sealed.commitment,
-      ...(t.maskingProfile ? { maskingProfile: t.maskingProfile } : {}),
-      payloadId,
-      expires: t.expires,
-      consent: consent.ref,
-    };
-    return this.ctx.submit(ExchangeEntryTypes.Transfer, `onward/${consent.ref.leaf}`, body);
   }
 
   /** Creates and submits a request; refusals are answered and recorded as `rejection`. */
@@ -567,7 +310,8 @@ export class RequesterSide {
     }
   }
 
-  private deliveredTransfer(x: ExchangeRecord): EntryRef {
+  /** The transfer of a delivery received and not destroyed, else not-found / payload-erased. */
+  deliveredTransfer(x: ExchangeRecord): EntryRef {
     if (!x.transfer || !x.receipt)
       throw new GatewayError(
         'not-found',
