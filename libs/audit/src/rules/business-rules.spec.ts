@@ -1,5 +1,7 @@
 // Business-rule violations injected with validly signed entries: each is reported, with its
-// seq and rule, while the log itself verifies (or, for a revoked key, fails at that seq).
+// seq and rule, while the log itself verifies (or, for a revoked key, fails at that seq). Four
+// eyes as governance requires them: the requester's officer first (not final), the provider's
+// officer last; policy demand or the highest grade (libs/governance checkOfficerApproval).
 import { describe, expect, it } from '@jest/globals';
 import { getSuite, type SigningPrivateKey } from '@govx/crypto';
 import {
@@ -57,6 +59,24 @@ const keys = {
     actor: 'dept/natural-resources/officer/zhao',
     key: intl.generateSigningKey(),
     roles: ['officer'],
+    department: 'natural-resources',
+  },
+  qian: {
+    actor: 'dept/natural-resources/officer/qian',
+    key: intl.generateSigningKey(),
+    roles: ['officer'],
+    department: 'natural-resources',
+  },
+  sun: {
+    actor: 'dept/public-security/officer/sun',
+    key: intl.generateSigningKey(),
+    roles: ['officer'],
+    department: 'public-security',
+  },
+  landOffice: {
+    actor: 'dept/natural-resources/office',
+    key: intl.generateSigningKey(),
+    roles: ['office-head'],
     department: 'natural-resources',
   },
 } satisfies Record<
@@ -320,7 +340,7 @@ describe('business rules', () => {
     ]);
   });
 
-  it('report approvals beyond the request, outside the policy, by another department, without four eyes', async () => {
+  it('report approvals beyond the request, outside the policy, by another department, without four eyes, by two officers of the provider', async () => {
     const s = opening();
     const r1 = request(s, 'r-1', 'land registration');
     const wide = engineApproval(s, r1, ['taxpayerId', 'cleared', 'name']);
@@ -337,14 +357,15 @@ describe('business rules', () => {
       expires: '2026-12-31T00:00:00.000Z',
       final: true,
     });
+    // Two officers of the providing department are not four eyes (governance refuses both).
     const r3 = request(s, 'r-3', 'social assistance', ['cleared']);
-    s.add('li', 'decision.approve', {
+    const providerFirst = s.add('li', 'decision.approve', {
       request: ref(r3),
       fields: ['cleared'],
       expires: '2026-12-31T00:00:00.000Z',
       final: false,
     });
-    s.add('wang', 'decision.approve', {
+    const secondProvider = s.add('wang', 'decision.approve', {
       request: ref(r3),
       fields: ['cleared'],
       expires: '2026-12-31T00:00:00.000Z',
@@ -357,6 +378,8 @@ describe('business rules', () => {
       [wide.seq, 'approval.policy-mismatch'],
       [foreign.seq, 'approval.unauthorised'],
       [alone.seq, 'approval.four-eyes'],
+      [providerFirst.seq, 'approval.four-eyes'],
+      [secondProvider.seq, 'approval.four-eyes'],
     ]);
   });
 
@@ -378,14 +401,197 @@ describe('business rules', () => {
     const plain = request(s, 'r-2', 'land registration', ['cleared']);
     const notFourEyes = approve('zhao', plain, false);
     const lastWord = request(s, 'r-3', 'social assistance', ['cleared']);
-    approve('li', lastWord, false);
+    const providerFirst = approve('li', lastWord, false);
     const requesterFinal = approve('zhao', lastWord, true);
     const v = await s.audit();
     expect(v.firstBad).toBeNull();
     expect(rules(v)).toEqual([
       [notFourEyes.seq, 'approval.unauthorised'],
+      [providerFirst.seq, 'approval.four-eyes'],
       [requesterFinal.seq, 'approval.unauthorised'],
     ]);
+  });
+
+  it('report each break of the four-eyes order where the policy demands it, and accept the order after a refused attempt', async () => {
+    const s = opening();
+    const approve = (who: Who, req: Entry, final: boolean): Entry =>
+      s.add(who, 'decision.approve', {
+        request: ref(req),
+        fields: ['cleared'],
+        expires: '2026-12-31T00:00:00.000Z',
+        final,
+      });
+    const fourEyes = (id: string): Entry => {
+      const req = request(s, id, 'social assistance', ['cleared']);
+      s.add('landOffice', 'request.endorse', { request: ref(req) });
+      return req;
+    };
+    // The requester's officer gives the final approval, alone or after its own sign-off.
+    const r1 = fourEyes('r-1');
+    const requesterAlone = approve('zhao', r1, true);
+    const r2 = fourEyes('r-2');
+    approve('zhao', r2, false);
+    const requesterLast = approve('qian', r2, true);
+    // A second sign-off of the requesting department, or the same officer twice; the provider's
+    // final approval after the first sign-off still holds.
+    const r3 = fourEyes('r-3');
+    approve('zhao', r3, false);
+    const sameDepartment = approve('qian', r3, false);
+    const sameOfficer = approve('zhao', r3, false);
+    approve('li', r3, true);
+    // A third department, first or last.
+    const r4 = fourEyes('r-4');
+    const thirdFirst = approve('sun', r4, false);
+    approve('zhao', r4, false);
+    const thirdLast = approve('sun', r4, true);
+    // The provider's officer signs not final after the requester's: the provider's word is final.
+    const r5 = fourEyes('r-5');
+    approve('zhao', r5, false);
+    const providerNotFinal = approve('li', r5, false);
+    approve('wang', r5, true);
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(rules(v)).toEqual([
+      [requesterAlone.seq, 'approval.unauthorised'],
+      [requesterLast.seq, 'approval.unauthorised'],
+      [sameDepartment.seq, 'approval.four-eyes'],
+      [sameOfficer.seq, 'approval.four-eyes'],
+      [thirdFirst.seq, 'approval.unauthorised'],
+      [thirdLast.seq, 'approval.unauthorised'],
+      [providerNotFinal.seq, 'approval.four-eyes'],
+    ]);
+    expect(v.violations[4]!.message).toMatch(/neither natural-resources nor taxation/);
+  });
+
+  it('derive four eyes from the highest grade alone when no policy is published, as governance does', async () => {
+    const s = new Story();
+    s.add('police', 'catalogue.publish', {
+      datasetId: 'identity-record',
+      version: 1,
+      name: 'Identity record',
+      provider: 'public-security',
+      fields: [
+        {
+          name: 'idNumber',
+          type: 'string',
+          classification: 'personal',
+          grade: 'core',
+          masking: 'partial',
+        },
+        {
+          name: 'name',
+          type: 'string',
+          classification: 'personal',
+          grade: 'general',
+          masking: 'none',
+        },
+      ],
+      format: 'json',
+      updateFrequency: 'daily',
+      sharing: {
+        category: 'conditional',
+        conditions: ['registration only'],
+        scope: 'one person',
+        purposes: ['land registration'],
+      },
+      methods: ['api'],
+      secrecy: 'none',
+    });
+    const ask = (id: string, fields: string[]): Entry => {
+      const req = s.add('land', 'request', {
+        requestId: id,
+        provider: 'public-security',
+        datasetId: 'identity-record',
+        datasetVersion: 1,
+        fields,
+        purpose: 'land registration',
+        legalBasis: 'Civil Code art. 214',
+        scenario: 'registration of a transfer',
+        scope: 'one person',
+        method: 'api',
+        timeLimit: '2026-12-31',
+        duty: 'real-estate registration',
+        subjectCommitment: HEX,
+        subjectSealed: 'beef',
+      });
+      s.add('landOffice', 'request.endorse', { request: ref(req) });
+      return req;
+    };
+    const approve = (who: Who, req: Entry, fields: string[], final: boolean): Entry =>
+      s.add(who, 'decision.approve', {
+        request: ref(req),
+        fields,
+        expires: '2026-12-31T00:00:00.000Z',
+        final,
+      });
+    // The core idNumber: the category default (one officer) becomes four eyes.
+    const core = ask('r-1', ['idNumber', 'name']);
+    approve('zhao', core, ['idNumber', 'name'], false);
+    approve('sun', core, ['idNumber', 'name'], true);
+    const coreAlone = ask('r-2', ['idNumber']);
+    const providerAlone = approve('sun', coreAlone, ['idNumber'], true);
+    const coreThird = ask('r-3', ['idNumber']);
+    const third = approve('li', coreThird, ['idNumber'], false);
+    // The general name only: one officer of the provider; the requester's sign-off is not one.
+    const general = ask('r-4', ['name']);
+    const requesterSignoff = approve('zhao', general, ['name'], false);
+    approve('sun', general, ['name'], true);
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(rules(v)).toEqual([
+      [providerAlone.seq, 'approval.four-eyes'],
+      [third.seq, 'approval.unauthorised'],
+      [requesterSignoff.seq, 'approval.unauthorised'],
+    ]);
+  });
+
+  it('re-run a policy-engine approval under the category defaults when no policy is published, as governance does', async () => {
+    const s = new Story();
+    s.add('tax', 'catalogue.publish', {
+      ...taxClearance,
+      datasetId: 'tax-status',
+      version: 1,
+      sharing: { category: 'unconditional' },
+    } as unknown as Record<string, unknown>);
+    const ask = (id: string, fields: string[]): Entry => {
+      const req = s.add('land', 'request', {
+        requestId: id,
+        provider: 'taxation',
+        datasetId: 'tax-status',
+        datasetVersion: 1,
+        fields,
+        purpose: 'land registration',
+        legalBasis: 'Civil Code art. 214',
+        scenario: 'registration of a transfer',
+        scope: 'one person',
+        method: 'api',
+        timeLimit: '2026-12-31',
+        duty: 'real-estate registration',
+        subjectCommitment: HEX,
+        subjectSealed: 'beef',
+      });
+      s.add('landOffice', 'request.endorse', { request: ref(req) });
+      return req;
+    };
+    const engine = (req: Entry, fields: string[], policy = 'category-default'): Entry =>
+      s.add('engine', 'decision.approve', {
+        request: ref(req),
+        fields,
+        expires: '2026-12-31T00:00:00.000Z',
+        final: true,
+        policy: { id: policy, version: 1 },
+        traceHash: HEX,
+      });
+    engine(ask('r-1', ['cleared']), ['cleared']);
+    const unpublished = engine(ask('r-2', ['cleared']), ['cleared'], 'tax-status-sharing');
+    const shorter = engine(ask('r-3', ['cleared', 'name']), ['cleared']);
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(rules(v)).toEqual([
+      [unpublished.seq, 'approval.policy-mismatch'],
+      [shorter.seq, 'approval.policy-mismatch'],
+    ]);
+    expect(v.violations[0]!.message).toMatch(/never published/);
   });
 
   it("report an engine approval that does not name its policy's masking profile as <policyId>@<version>:<name>", async () => {

@@ -3,8 +3,10 @@
 // within it; every approval comes from an officer of the providing department (by the key
 // registry at its seq) or from the policy engine under a published policy that, re-evaluated
 // now (libs/policy), approves the same fields with the same masking profile
-// (`<policyId>@<version>:<name>`); four-eyes where that policy demands it; each
-// receipt matches its transfer. Memory: O(exchanges and catalogue), not O(entries).
+// (`<policyId>@<version>:<name>`); four eyes where governance requires them (policy-book.ts):
+// the requesting department's officer signs first (`final: false`), the providing
+// department's officer gives the final approval, as libs/governance checkOfficerApproval
+// enforces; each receipt matches its transfer. Memory: O(exchanges and catalogue), not O(entries).
 import {
   GovernanceEntryTypes as G,
   ExchangeEntryTypes as X,
@@ -15,8 +17,10 @@ import {
   type DecisionRevokeBody,
   type DeadlineBreachBody,
   type EntryRef,
+  type CatalogueRetireBody,
   type PolicyPublishBody,
   type PolicyRetireBody,
+  type RequestEndorseBody,
   type ReceiptBody,
   type RequestBody,
   type TransferBody,
@@ -28,9 +32,9 @@ import {
   validateEntryBody,
 } from '@govx/contracts';
 import { actorDepartment, Role, type EntryFields, type KeyRegistry } from '@govx/ledger-core';
-import { compilePolicy, evaluate, type PolicyEvaluation } from '@govx/policy';
 import type { Violation } from '../log-auditor.js';
 import { AuditStats } from './audit-stats.js';
+import { PolicyBook, type PolicyChoice } from './policy-book.js';
 
 /** Stable rule ids (reported in `violations[].rule`). */
 export const Rule = {
@@ -70,13 +74,19 @@ interface ApprovalState extends Known<DecisionApproveBody> {
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
+interface Signoff {
+  readonly actor: string;
+  readonly department: string;
+}
+
 export class BusinessRules {
-  private readonly catalogue = new Map<string, Map<number, CataloguePublishBody>>();
-  private readonly policies = new Map<string, { body: PolicyPublishBody; retired: boolean }>();
+  private readonly book = new PolicyBook();
   private readonly requests = new Map<number, Known<RequestBody>>();
+  /** Governance's policy choice at each request's first endorsement by its office. */
+  private readonly endorsed = new Map<number, PolicyChoice>();
   private readonly approvals = new Map<number, ApprovalState>();
-  /** Non-final officer sign-offs, by request seq. */
-  private readonly signoffs = new Map<number, string[]>();
+  /** Accepted non-final officer sign-offs, by request seq. */
+  private readonly signoffs = new Map<number, Signoff[]>();
   private readonly transfers = new Map<number, Known<TransferBody>>();
   private readonly consents = new Map<number, Known<ConsentBody>>();
   readonly stats = new AuditStats();
@@ -139,27 +149,38 @@ export class BusinessRules {
     switch (f.type) {
       case G.CataloguePublish: {
         const b = body as CataloguePublishBody;
-        const versions = this.catalogue.get(b.datasetId) ?? new Map<number, CataloguePublishBody>();
-        const previous = [...versions.values()].at(-1);
-        versions.set(b.version, b);
-        this.catalogue.set(b.datasetId, versions);
-        this.stats.cataloguePublished(f, b, previous);
+        this.stats.cataloguePublished(f, b, this.book.publishCatalogue(b));
         break;
       }
-      case G.PolicyPublish: {
-        const b = body as PolicyPublishBody;
-        this.policies.set(`${b.policyId}@${b.version}`, { body: b, retired: false });
+      case G.CatalogueRetire: {
+        const b = body as CatalogueRetireBody;
+        this.book.retireCatalogue(b.datasetId, b.version);
         break;
       }
+      case G.PolicyPublish:
+        this.book.publishPolicy(f.actor, f.seq, body as PolicyPublishBody);
+        break;
       case G.PolicyRetire: {
         const b = body as PolicyRetireBody;
-        const p = this.policies.get(`${b.policyId}@${b.version}`);
-        if (p) p.retired = true;
+        this.book.retirePolicy(b.policyId, b.version);
         break;
       }
       case G.Request:
         this.requests.set(f.seq, known(body as RequestBody));
         break;
+      case G.RequestEndorse: {
+        // Governance evaluates at the first endorsement by the requester's office (§20).
+        const b = body as RequestEndorseBody;
+        const request = this.requests.get(b.request.seq);
+        if (
+          request &&
+          request.leaf === b.request.leaf &&
+          !this.endorsed.has(request.seq) &&
+          f.actor === `dept/${actorDepartment(request.actor) ?? ''}/office`
+        )
+          this.endorsed.set(request.seq, this.book.choose(request, f.time));
+        break;
+      }
       case G.DecisionApprove:
         this.approve(f, known(body as DecisionApproveBody), registry, flag);
         break;
@@ -253,13 +274,14 @@ export class BusinessRules {
     const request = this.ref(this.requests, b.request, 'request', flag);
     this.approvals.set(f.seq, { ...approval, revoked: false });
     if (!request) return;
-    const provider = request.body.provider;
     const extra = b.fields.filter((x) => !request.body.fields.includes(x));
     if (extra.length > 0)
       flag(Rule.ApprovalExtraFields, `approves fields not requested: ${extra.join(', ')}`);
-    const evaluation = this.reevaluate(request, b.policy);
     if (f.actor === POLICY_ENGINE) {
-      if (!b.policy) {
+      // Re-run at the endorsement's ledger time, as governance ran it (else the request's).
+      const time = this.endorsed.get(request.seq)?.time ?? request.time;
+      const evaluation = b.policy ? this.book.evaluateNamed(request, b.policy, time) : null;
+      if (!b.policy || !evaluation) {
         flag(Rule.ApprovalPolicyMismatch, 'a policy-engine approval names no policy');
       } else if (typeof evaluation === 'string') {
         flag(Rule.ApprovalPolicyMismatch, evaluation);
@@ -279,73 +301,66 @@ export class BusinessRules {
           );
       }
     } else {
-      const roles = registry.rolesOf(f.actor, f.seq);
-      const department = actorDepartment(f.actor);
-      const fourEyes = typeof evaluation !== 'string' && evaluation.officers === 'four-eyes';
-      // Four eyes: one officer of each department; the requester's MUST NOT give the final word.
-      const requesterSignoff =
-        fourEyes && !b.final && department === actorDepartment(request.actor);
-      if (!roles.has(Role.Officer) || (department !== provider && !requesterSignoff)) {
-        flag(
-          Rule.ApprovalUnauthorised,
-          `${f.actor} is not an officer of ${provider} at seq ${f.seq}`,
-        );
-      } else if (!b.final) {
-        this.signoffs.set(request.seq, [...(this.signoffs.get(request.seq) ?? []), f.actor]);
-      } else if (fourEyes) {
-        const others = (this.signoffs.get(request.seq) ?? []).filter((a) => a !== f.actor);
-        if (others.length === 0)
-          flag(
-            Rule.FourEyes,
-            `the policy demands two officers; only ${f.actor} approved request ${request.seq}`,
-          );
-      }
+      this.officerApproval(f, request, b, registry, flag);
     }
     if (b.final) this.stats.approved(f, request);
   }
 
-  /** The request re-evaluated under `policy` (or the provider's policy for the dataset). */
-  private reevaluate(
+  /**
+   * An officer's approval. One officer: an officer of the provider, final. Four eyes (as
+   * governance requires them, policy-book.ts): an officer of the requester signs first
+   * (`final: false`), then an officer of the provider gives the final approval; a final
+   * approval by the requester's officer or by any third department is `approval.unauthorised`,
+   * any other order or a second sign-off of one department is `approval.four-eyes`. Where a
+   * department asks itself, two different officers of it.
+   */
+  private officerApproval(
+    f: EntryFields,
     request: Known<RequestBody>,
-    named: DecisionApproveBody['policy'],
-  ): PolicyEvaluation | string {
-    const r = request.body;
-    let entry: { body: PolicyPublishBody; retired: boolean } | undefined;
-    if (named) entry = this.policies.get(`${named.id}@${named.version}`);
-    else
-      entry = [...this.policies.values()]
-        .reverse()
-        .find(
-          (p) =>
-            !p.retired &&
-            p.body.provider === r.provider &&
-            p.body.document['dataset'] === r.datasetId,
-        );
-    if (!entry)
-      return named ? `policy ${named.id} v${named.version} was never published` : 'no policy';
-    if (entry.retired) return `policy ${entry.body.policyId} v${entry.body.version} was retired`;
-    const catalogue = this.catalogue.get(r.datasetId)?.get(r.datasetVersion);
-    if (!catalogue) return `dataset ${r.datasetId} v${r.datasetVersion} is not in the catalogue`;
-    try {
-      const compiled = compilePolicy(entry.body.document, (id) =>
-        id === r.datasetId ? catalogue : undefined,
-      );
-      return evaluate(
-        compiled,
-        catalogue,
-        {
-          datasetId: r.datasetId,
-          fields: r.fields,
-          purpose: r.purpose,
-          legalBasis: r.legalBasis,
-          method: r.method,
-          requester: actorDepartment(request.actor) ?? request.actor,
-        },
-        { time: request.time },
-      );
-    } catch (e) {
-      return `policy ${entry.body.policyId} v${entry.body.version} does not evaluate: ${(e as Error).message}`;
+    b: DecisionApproveBody,
+    registry: KeyRegistry,
+    flag: (rule: Rule, message: string) => void,
+  ): void {
+    const provider = request.body.provider;
+    const requester = actorDepartment(request.actor);
+    const department = actorDepartment(f.actor);
+    const choice = this.endorsed.get(request.seq) ?? this.book.choose(request, request.time);
+    const fourEyes = this.book.fourEyes(request, choice, b.fields);
+    const prior = this.signoffs.get(request.seq) ?? [];
+    const unauthorised = (why: string): void =>
+      flag(Rule.ApprovalUnauthorised, `${f.actor} ${why} at seq ${f.seq}`);
+    const outOfOrder = (why: string): void =>
+      flag(Rule.FourEyes, `request ${request.seq} needs four eyes: ${why}`);
+    if (!registry.rolesOf(f.actor, f.seq).has(Role.Officer) || department === null)
+      return unauthorised(`is not an officer of ${provider}`);
+    if (!fourEyes) {
+      if (department !== provider) return unauthorised(`is not an officer of ${provider}`);
+      if (!b.final) this.signoffs.set(request.seq, [...prior, { actor: f.actor, department }]);
+      return;
     }
+    if (department !== provider && department !== requester)
+      return unauthorised(`is an officer of neither ${requester ?? '?'} nor ${provider}`);
+    if (b.final && (department !== provider || (provider === requester && prior.length === 0)))
+      return unauthorised(
+        `is an officer of the requester ${requester ?? '?'}: the final approval is ${provider}'s`,
+      );
+    if (prior.some((p) => p.actor === f.actor)) return outOfOrder(`${f.actor} already signed it`);
+    if (prior.length === 0) {
+      if (department !== requester || b.final)
+        return outOfOrder(
+          `${f.actor} of ${provider} approved without the first sign-off of an officer of ${requester ?? '?'}`,
+        );
+      this.signoffs.set(request.seq, [{ actor: f.actor, department }]);
+      return;
+    }
+    if (department !== provider)
+      return outOfOrder(
+        `a second sign-off of ${department} (${f.actor}); the final word is ${provider}'s`,
+      );
+    if (!b.final)
+      outOfOrder(
+        `${f.actor} of ${provider} signs after ${requester ?? '?'}: that is the final approval`,
+      );
   }
 
   private transfer(
