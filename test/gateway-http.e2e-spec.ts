@@ -2,13 +2,14 @@
 // the retention timer) on a real 3-node NATS cluster and 3 ledger nodes: callers authenticated
 // by libs/access API keys and sessions, every route × every role, and an exchange driven over
 // HTTP only.
-import { stat } from 'node:fs/promises';
+import { chmod, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AccessService,
   AccountKind,
   checkRoleMatrix,
+  newApiKey,
   roleCredentials,
   type MatrixReport,
 } from '@govx/access';
@@ -18,6 +19,8 @@ import {
   createSystemKey,
   generateDemoWorld,
   GatewayRoles,
+  importSeedKeys,
+  importSystemKey,
 } from '@govx/gateway';
 import { checkProofDocument, createSubmission, Role } from '@govx/ledger-core';
 import { main as govx } from '../apps/cli/src/main.js';
@@ -212,6 +215,33 @@ describe('department gateway HTTP API', () => {
     expect((await run('key', 'revoke', '--config', config, id)).code).toBe(2);
     const bad = await run('key', 'create', '--config', config, '--system', 'Not A Name');
     expect(bad.code).toBe(2);
+  });
+
+  it('seeds keys from 0600 files once: a revoked key stays revoked across restarts', async () => {
+    const access = g.access[0]!;
+    const seeded = newApiKey().key;
+    const file = join(g.dir, 'seed.token');
+    await writeFile(file, seeded, { mode: 0o644 });
+    await chmod(file, 0o644);
+    await expect(importSeedKeys(access, [{ system: 'seeded', keyFile: file }])).rejects.toThrow(
+      /mode 644, expected 600/,
+    );
+    expect((await call(base(0), 'GET', '/requests', { 'x-api-key': seeded })).status).toBe(401);
+    await chmod(file, 0o600);
+    expect(await importSeedKeys(access, [{ system: 'seeded', keyFile: file }])).toBe(1);
+    expect((await call(base(0), 'GET', '/requests', { 'x-api-key': seeded })).status).toBe(200);
+    const id = seeded.slice('govx_ak_'.length, 'govx_ak_'.length + 32);
+    await access.service.revokeApiKey(id);
+    // What a restart does: the same seed again. The revocation holds.
+    expect(await importSeedKeys(access, [{ system: 'seeded', keyFile: file }])).toBe(0);
+    expect(await importSystemKey(access, 'seeded', seeded, 'again')).toBe(false);
+    expect(await call(base(0), 'GET', '/requests', { 'x-api-key': seeded })).toEqual({
+      status: 401,
+      body: expect.objectContaining({ code: 'unauthenticated', message: 'revoked API key' }),
+    });
+    await expect(importSystemKey(access, 'seeded', 'not-a-key', 'x')).rejects.toThrow(
+      /not an API key/,
+    );
   });
 
   it('admits people by session for their routes only (office head: consent, not deliveries)', async () => {
