@@ -1,7 +1,8 @@
 // The governance projection on a real PostgreSQL database, fed entries directly (no NATS):
 // catalogue versions and added conditions, entries that break the rules ignored, deadline
-// breaches escalating on ledger time, missing materials, sanctions, and the same outbox for
-// the same log (decisions are deterministic functions of the log).
+// breaches escalating on ledger time, missing materials, sanctions, the same outbox for
+// the same log (decisions are deterministic functions of the log), and four-eyes sign-offs
+// out of the one order (requester first, provider final) ignored with nothing applied.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   validateGovernanceBody,
@@ -183,14 +184,15 @@ describe('GovernanceProjection (PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    for (const n of [1, 2]) dbs.push(await connectGovernanceDatabase(`${POSTGRES}/${PREFIX}_${n}`));
+    for (const n of [1, 2, 3])
+      dbs.push(await connectGovernanceDatabase(`${POSTGRES}/${PREFIX}_${n}`));
   });
 
   afterAll(async () => {
     for (const db of dbs) await db.destroy();
     const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
     await admin.connect();
-    for (const n of [1, 2])
+    for (const n of [1, 2, 3])
       await admin.query(`DROP DATABASE IF EXISTS ${PREFIX}_${n} WITH (FORCE)`);
     await admin.end();
   });
@@ -262,6 +264,89 @@ describe('GovernanceProjection (PostgreSQL)', () => {
     ]);
     for (const o of outbox)
       validateGovernanceBody(o.submission.type as GovernanceEntryType, o.submission.body);
+  });
+
+  it('applies four-eyes sign-offs only in the one order: the requester first, the provider final', async () => {
+    const db = dbs[2]!;
+    const core: CataloguePublishBody = {
+      ...v1,
+      fields: [
+        ...v1.fields,
+        {
+          name: 'arrears',
+          type: 'number',
+          classification: 'sensitive-personal',
+          grade: 'core',
+          masking: 'none',
+        },
+      ],
+    };
+    const approve = (
+      who: string,
+      final: boolean,
+      fields = ['arrears'],
+    ): [string, string, Record<string, unknown>] => [
+      'decision.approve',
+      who,
+      { request: ref(1), fields, expires: '2027-01-15T00:00:00Z', final },
+    ];
+    const log: [string, string, Record<string, unknown>][] = [
+      ['catalogue.publish', 'dept/taxation/gateway', core as never],
+      [
+        'request',
+        'dept/natural-resources/gateway',
+        { ...request('fe-1'), datasetVersion: 1, fields: ['arrears'] },
+      ],
+      ['request.endorse', 'dept/natural-resources/office', { request: ref(1) }],
+      approve('dept/taxation/officer/alice', false), // 3: the provider first
+      approve('dept/taxation/officer/alice', true), // 4: the provider alone
+      approve('dept/natural-resources/officer/bob', true), // 5: the requester's final word
+      approve('dept/health/officer/eve', false), // 6: a third department
+      approve('dept/natural-resources/officer/bob', false, ['arrears', 'cleared']), // 7: beyond the request
+      approve('dept/natural-resources/officer/bob', false), // 8: the first sign-off
+      approve('dept/natural-resources/officer/dan', false), // 9: the same department again
+      approve('dept/natural-resources/officer/dan', true), // 10: the requester's final word
+      approve('dept/taxation/officer/alice', false), // 11: the provider's word is final
+      approve('dept/taxation/officer/alice', true), // 12: the final approval
+    ];
+    for (const [seq, [type, actor, body]] of log.entries())
+      await db.transaction((m) =>
+        projection.apply(m, {
+          seq,
+          type,
+          actor,
+          time: `2026-11-23T01:00:${String(seq).padStart(2, '0')}.000Z`,
+          body: body as never,
+          leafHash: leaf(seq),
+        }),
+      );
+    const [r] = await db.query(`SELECT * FROM governance_requests WHERE request_id = 'fe-1'`);
+    expect([r.officers, r.state, Number(r.approval_seq)]).toEqual(['four-eyes', 'approved', 12]);
+    expect(r.signoffs.map((x: { officer: string; seq: number }) => [x.seq, x.officer])).toEqual([
+      [8, 'dept/natural-resources/officer/bob'],
+      [12, 'dept/taxation/officer/alice'],
+    ]);
+    const notes = r.history
+      .filter((h: { seq: number }) => h.seq >= 3)
+      .map((h: { seq: number; note?: string }) => [h.seq, h.note ?? 'applied']);
+    expect(notes).toEqual([
+      [
+        3,
+        expect.stringMatching(/^ignored: four-eyes: an officer of natural-resources signs first/),
+      ],
+      [
+        4,
+        expect.stringMatching(/^ignored: four-eyes: an officer of natural-resources signs first/),
+      ],
+      [5, expect.stringMatching(/^ignored: .*never the final approval/)],
+      [6, expect.stringMatching(/^ignored: four-eyes takes .* not of health/)],
+      [7, 'ignored: approves fields the request did not ask for: cleared'],
+      [8, 'applied'],
+      [9, expect.stringMatching(/^ignored: an officer of natural-resources already signed/)],
+      [10, expect.stringMatching(/^ignored: .*never the final approval/)],
+      [11, expect.stringMatching(/^ignored: four-eyes: this sign-off by taxation is the final/)],
+      [12, 'applied'],
+    ]);
   });
 
   it('owes the same entries, byte for byte, when another database replays the same log', async () => {

@@ -499,9 +499,20 @@ export class GovernanceProjection {
     }
     const r = await this.findRequest(m, (body as { request: EntryRef }).request);
     if (actor === POLICY_ENGINE_ACTOR) return r;
-    if (type === T.DecisionApprove)
-      checkOfficerApproval(r, actor, (body as DecisionApproveBody).final);
-    else checkProviderOfficer(r, actor);
+    if (type === T.DecisionApprove) {
+      const b = body as DecisionApproveBody;
+      checkOfficerApproval(r, actor, b.final);
+      // Four eyes were decided on the requested fields (their highest grade): no approval may
+      // reach beyond them (the audit's approval.extra-fields).
+      const requested = (r.body as unknown as RequestBody).fields;
+      const extra = b.fields.filter((f) => !requested.includes(f));
+      if (extra.length > 0)
+        throw new GovernanceActionError(
+          'invalid',
+          `approves fields the request did not ask for: ${extra.join(', ')}`,
+          'body.fields',
+        );
+    } else checkProviderOfficer(r, actor);
     if (type === T.DecisionExtend && r.extensionDays + (body as DecisionExtendBody).days > 10)
       throw new GovernanceActionError(
         'invalid',
