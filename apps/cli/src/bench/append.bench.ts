@@ -409,6 +409,12 @@ export function printAppendBench(r: AppendBenchResult, log: (line: string) => vo
   log(
     `  CPU per committed entry: ledger nodes ${c.ledgerNodes.map((u) => `${f(u)}`).join(' + ')} µs, nats-servers ${f(c.natsServers)} µs, PostgreSQL ${f(c.postgres)} µs, load generator ${f(c.loadGenerator)} µs = ${f(total)} µs → ${f((availableParallelism() * 1e6) / total)} entries/s if these ${availableParallelism()} cores ran nothing else`,
   );
+  // Both sides slow down alike when other jobs share the cores, so this ratio is what to
+  // compare between runs: 0.7 of the CPU ceiling needs it at most 1 / 0.7.
+  const verifications = (r.verificationsPerEntry * 1e6) / verifyRate;
+  log(
+    `  in units of the ${r.verificationsPerEntry} raw verifications of this run: all of it ${(total / verifications).toFixed(2)}, nats-servers ${(c.natsServers / verifications).toFixed(2)} (raw publish ${(r.natsServersPerRawPublishUs / verifications).toFixed(2)}); 0.7 of the CPU ceiling needs all of it ≤ ${(1 / 0.7).toFixed(2)}`,
+  );
   log(
     `  load average (1 min): ${r.loadAverage.start.toFixed(2)} at the start, ${r.loadAverage.end.toFixed(2)} at the end`,
   );
