@@ -237,6 +237,20 @@ describe('the ledger service', () => {
     await h.expectSameVerifiedLog(Math.max(...replies.map((r) => r.receipt!.seq)) + 1);
   });
 
+  it('answers timeout, not a receipt, while no quorum stores the entry; the retry then gets the first receipt', async () => {
+    await Promise.all([h.ledger.stopNode(1), h.ledger.stopNode(2)]);
+    const s = h.submission(0);
+    const first = await h.submit(s); // appended and stored by node 0 alone: 1 of the quorum of 2
+    expect(first.ok).toBe(false);
+    expect(first.error?.code).toBe('timeout');
+    await h.ledger.startNode(1);
+    await h.ledger.startNode(2);
+    const retry = await h.submit(s);
+    expect(retry.ok).toBe(true);
+    expect(retry.receipt?.duplicate).toBe(true);
+    await h.expectSameVerifiedLog(retry.receipt!.seq + 1);
+  }, 150_000);
+
   it('fails over when the sequencing node dies, and takes it back when it returns', async () => {
     expect((await h.get<{ sequencing: boolean }>(0, '/health')).sequencing).toBe(true);
     await h.ledger.stopNode(0);
