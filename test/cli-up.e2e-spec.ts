@@ -139,6 +139,13 @@ describe('govx up', () => {
       body: JSON.stringify({ name: 'officer-taxation', password: 'not the password at all' }),
     });
     expect(wrong.status).toBe(401);
+    // Each gateway has its office head, with the same password as on governance.
+    const office = await fetch(`http://127.0.0.1:${BASE + 103}/access/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'office-taxation', password: accounts['office-taxation'] }),
+    });
+    expect(office.status).toBe(201);
 
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);

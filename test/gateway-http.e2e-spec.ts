@@ -19,6 +19,7 @@ import {
   createSystemKey,
   generateDemoWorld,
   GatewayRoles,
+  importSeedAccounts,
   importSeedKeys,
   importSystemKey,
 } from '@govx/gateway';
@@ -242,6 +243,30 @@ describe('department gateway HTTP API', () => {
     await expect(importSystemKey(access, 'seeded', 'not-a-key', 'x')).rejects.toThrow(
       /not an API key/,
     );
+  });
+
+  it('seeds people from 0600 password files once: the office head signs in; an existing account is left alone', async () => {
+    const access = g.access[0]!;
+    const file = join(g.dir, 'office.password');
+    const signIn = (password: string): ReturnType<typeof call> =>
+      call(base(0), 'POST', '/access/sessions', {}, { name: 'seeded-office', password });
+    await writeFile(file, 'seeded-office-password-0123456789', { mode: 0o644 });
+    await chmod(file, 0o644);
+    const seed = [{ name: 'seeded-office', role: 'office-head' as const, passwordFile: file }];
+    await expect(importSeedAccounts(access, seed)).rejects.toThrow(/mode 644, expected 600/);
+    expect((await signIn('seeded-office-password-0123456789')).status).toBe(401);
+    await chmod(file, 0o600);
+    expect(await importSeedAccounts(access, seed)).toBe(1);
+    const session = await signIn('seeded-office-password-0123456789');
+    expect(session.status).toBe(201);
+    const auth = { authorization: `Bearer ${String(session.body['token'])}` };
+    expect((await call(base(0), 'GET', '/requests', auth)).status).toBe(200);
+    expect((await call(base(0), 'GET', '/requests/x/delivery', auth)).status).toBe(403);
+    // A restart with another password in the file changes nothing: the account is the operator's.
+    await writeFile(file, 'another-password-0123456789');
+    expect(await importSeedAccounts(access, seed)).toBe(0);
+    expect((await signIn('another-password-0123456789')).status).toBe(401);
+    expect((await signIn('seeded-office-password-0123456789')).status).toBe(201);
   });
 
   it('admits people by session for their routes only (office head: consent, not deliveries)', async () => {

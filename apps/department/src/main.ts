@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   GatewayHttpModule,
+  importSeedAccounts,
   importSeedKeys,
   loadGatewayConfig,
   openGatewayAccess,
@@ -30,6 +31,8 @@ export async function bootstrap(configPath: string): Promise<{
   try {
     const seeded = await importSeedKeys(access, config.access.seedKeys);
     if (seeded > 0) log('API keys registered from access.seedKeys', { seeded });
+    const people = await importSeedAccounts(access, config.access.seedAccounts);
+    if (people > 0) log('accounts created from access.seedAccounts', { created: people });
     runtime = await startGatewayRuntime(config, log);
   } catch (e) {
     await access.close();

@@ -1,11 +1,12 @@
 // The platform's actors and secrets under D/keys, created on the first `govx init` and kept
 // after: signing keys (identities.ts), NATS users with their passwords, the people's accounts.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { natsUsers, type NatsUser } from '@govx/access';
 import type { Person } from './bootstrap.js';
 import { BOOTSTRAP_ADMIN, identity, POLICY_ENGINE, type Identity } from './identities.js';
+import { writeSecretFile } from './secret-file.js';
 
 /** The demo departments, one gateway each. */
 export const DEPARTMENTS = [
@@ -58,13 +59,13 @@ export function keptSecrets(
     ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
     : {};
   const out = Object.fromEntries(names.map((n) => [n, kept[n] ?? make()]));
-  writeFileSync(file, JSON.stringify(out, null, 2), { mode: 0o600 });
+  writeSecretFile(file, JSON.stringify(out, null, 2));
   return out;
 }
 
 /** A secret in its own file under D/keys (0600), created once. */
 export function keptSecret(file: string, make: () => string): string {
-  if (!existsSync(file)) writeFileSync(file, make(), { mode: 0o600 });
+  if (!existsSync(file)) writeSecretFile(file, make());
   return readFileSync(file, 'utf8').trim();
 }
 

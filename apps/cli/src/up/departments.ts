@@ -4,12 +4,13 @@
 // gateway starts), an API key for the department's own system (its hash registered by the
 // gateway at start).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newApiKey, parseApiKey } from '@govx/access';
 import { loadGatewayKeys } from '@govx/gateway';
 import type { ExtraKey, Identity } from './identities.js';
+import { writeSecretFile } from './secret-file.js';
 
 export const DEPARTMENT_MAIN = fileURLToPath(
   new URL('../../../department/dist/main.js', import.meta.url),
@@ -48,6 +49,12 @@ export interface DepartmentPlanOptions {
   readonly url?: string;
   /** A file under dir as the gateway process sees it (e.g. in a container); default as is. */
   readonly seenAs?: (file: string) => string;
+  /**
+   * The password of the department's office head (`office-<department>`, the same as on
+   * governance): the gateway creates that account at start (access.seedAccounts), so the office
+   * can publish its catalogue and give consents over HTTP.
+   */
+  readonly officePassword: string;
 }
 
 /** Writes the gateway's config (and creates its encryption key) without starting it. */
@@ -62,11 +69,12 @@ export function planDepartment(o: DepartmentPlanOptions): DepartmentPlan {
   // its hash at start (access.seedKeys); a token of an older run that is no key is replaced.
   const tokenFile = join(keys, `dept_${o.department}_system.token`);
   if (!existsSync(tokenFile) || !parseApiKey(readFileSync(tokenFile, 'utf8').trim()))
-    writeFileSync(tokenFile, newApiKey().key, { mode: 0o600 });
+    writeSecretFile(tokenFile, newApiKey().key);
   const token = readFileSync(tokenFile, 'utf8').trim();
   const secretFile = join(keys, `dept_${o.department}_access.secret`);
-  if (!existsSync(secretFile))
-    writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  if (!existsSync(secretFile)) writeSecretFile(secretFile, randomBytes(32).toString('hex'));
+  const officePasswordFile = join(keys, `dept_${o.department}_office.password`);
+  writeSecretFile(officePasswordFile, o.officePassword);
   const seenAs = o.seenAs ?? ((file: string): string => file);
   const database = `${o.databasePrefix ?? 'govx'}_dept_${o.department.replaceAll('-', '_')}`;
   const config = {
@@ -88,17 +96,31 @@ export function planDepartment(o: DepartmentPlanOptions): DepartmentPlan {
       databaseUrl: `${o.postgresUrl}/${o.databasePrefix ?? 'govx'}_gateway_${o.department.replaceAll('-', '_')}`,
       tokenSecretFile: seenAs(secretFile),
       seedKeys: [{ system: 'demo-system', keyFile: seenAs(tokenFile) }],
+      seedAccounts: [
+        {
+          name: `office-${o.department}`,
+          role: 'office-head',
+          passwordFile: seenAs(officePasswordFile),
+        },
+      ],
     },
     peers: {},
   };
   const configDir = join(o.dir, 'departments');
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
   const configPath = join(configDir, `${o.department}.json`);
-  writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+  writeSecretFile(configPath, JSON.stringify(config, null, 2));
   return {
     department: o.department,
     configPath,
-    keyFiles: [o.gateway.keyFile, encryptionKeyFile, o.office.keyFile, tokenFile, secretFile],
+    keyFiles: [
+      o.gateway.keyFile,
+      encryptionKeyFile,
+      o.office.keyFile,
+      tokenFile,
+      secretFile,
+      officePasswordFile,
+    ],
     url: o.url ?? `http://127.0.0.1:${o.port}`,
     port: o.port,
     token,

@@ -34,6 +34,7 @@ import { writeEnvFile } from './env-file.js';
 import { keyRegistration } from './identities.js';
 import { writeLedgerConfigs, type LedgerNodePlan } from './ledger-cluster.js';
 import { NATS_AUTHORIZATION_FILE, writeComposeNatsConfigs } from './nats-configs.js';
+import { writeSecretFile } from './secret-file.js';
 
 export { DEPARTMENTS, findNatsUser, LEDGER_NODES, type PlatformIdentities } from './actors.js';
 
@@ -185,7 +186,7 @@ export async function initDeployment(o: InitOptions): Promise<Deployment> {
 
   const natsDir = sub('nats');
   const authorization = join(natsDir, NATS_AUTHORIZATION_FILE);
-  writeFileSync(authorization, natsAuthorizationConfig(users), { mode: 0o600 });
+  writeSecretFile(authorization, natsAuthorizationConfig(users));
   const serverConfigs = compose
     ? writeComposeNatsConfigs({
         dir: natsDir,
@@ -234,6 +235,16 @@ export async function initDeployment(o: InitOptions): Promise<Deployment> {
   });
   const ledgerUrl = ledgerNodes[0]!.url;
 
+  // People's passwords, kept across runs: governance's accounts, and each office head's on its
+  // own gateway too.
+  const persons = people(ids);
+  const accountsFile = join(keys, 'accounts.json');
+  const passwords = keptSecrets(
+    accountsFile,
+    persons.map((p) => p.name),
+    generatePassword,
+  );
+
   sub('departments');
   const departments = DEPARTMENTS.map((d, i) => {
     const port = compose ? COMPOSE.departmentPort : basePort + PORTS.departments + i;
@@ -249,6 +260,7 @@ export async function initDeployment(o: InitOptions): Promise<Deployment> {
       ledgerUrl,
       postgresUrl,
       databasePrefix: prefix,
+      officePassword: passwords[`office-${d}`]!,
       ...(compose ? { httpHost: '0.0.0.0', url: `http://${d}:${port}`, seenAs } : {}),
     });
   });
@@ -275,13 +287,6 @@ export async function initDeployment(o: InitOptions): Promise<Deployment> {
     'written by govx init: the governance service (GOVX_* variables, see libs/governance config)',
   );
 
-  const persons = people(ids);
-  const accountsFile = join(keys, 'accounts.json');
-  const passwords = keptSecrets(
-    accountsFile,
-    persons.map((p) => p.name),
-    generatePassword,
-  );
   const bootstrapFile = join(dir, BOOTSTRAP_FILE);
   sub('bootstrap');
   const credentials = (u: NatsUser): BootstrapConfig['nats']['submitter'] => ({
@@ -310,7 +315,7 @@ export async function initDeployment(o: InitOptions): Promise<Deployment> {
     departments: [...DEPARTMENTS],
     payloadReplicas: 3,
   };
-  writeFileSync(bootstrapFile, JSON.stringify(bootstrap, null, 2), { mode: 0o600 });
+  writeSecretFile(bootstrapFile, JSON.stringify(bootstrap, null, 2));
 
   const manifest: DeploymentManifest = {
     format: 'govx-deployment/1',

@@ -1,7 +1,8 @@
 // A process's settings as a file of `NAME='value'` lines: what the governance service reads
 // from its environment, kept in a 0600 file instead of a command line or an image. The same
 // file is read by `govx up` (readEnvFile) and sourced by `sh` in its container (`set -a; .`).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeSecretFile } from './secret-file.js';
 
 const NAME = /^[A-Z_][A-Z0-9_]*$/;
 
@@ -27,7 +28,7 @@ export function writeEnvFile(
       throw new EnvFileError(`${path}: the value of ${name} holds a single quote`);
     lines.push(`${name}='${value}'`);
   }
-  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+  writeSecretFile(path, `${lines.join('\n')}\n`);
 }
 
 /** Reads a file written by writeEnvFile. */

@@ -2,7 +2,7 @@
 // <dir>/keys, created on the first start and reused after. The bootstrap admin is the
 // ledger's first key (configuration); it registers every other key by a `key.register`
 // entry, so that the ledger and auditors learn them from the log.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerClient, LedgerReceipt } from '@govx/bus';
 import {
@@ -14,6 +14,7 @@ import {
   type SigningPrivateKey,
 } from '@govx/crypto';
 import { createSubmission, KeyEntryType, type Role } from '@govx/ledger-core';
+import { writeSecretFile } from './secret-file.js';
 
 export interface Identity {
   readonly actor: string;
@@ -42,7 +43,7 @@ export function signingKeyFile(
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${name}.key.pem`);
   if (!existsSync(file)) {
-    writeFileSync(file, getSuite('intl').generateSigningKey().toPem(), { mode: 0o600 });
+    writeSecretFile(file, getSuite('intl').generateSigningKey().toPem());
   }
   return { key: importSigningPrivateKey(readFileSync(file, 'utf8')), file };
 }

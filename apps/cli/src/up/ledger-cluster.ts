@@ -1,13 +1,14 @@
 // A local cluster of ledger nodes as separate processes, each with its own PostgreSQL
 // database, on a given NATS cluster: what `govx up` runs and what the tests exercise.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSuite, importSigningPrivateKey } from '@govx/crypto';
 import { verifierKeyString, type BootstrapKey } from '@govx/ledger-core';
 import { freePort } from './free-port.js';
 import { startServiceProcess, stopServiceProcess } from './service-process.js';
+import { writeSecretFile } from './secret-file.js';
 
 /**
  * V8 heap cap of every ledger node process: the live heap stays near 40-50 MB; without a cap
@@ -89,7 +90,7 @@ export async function writeLedgerConfigs(options: LocalLedgerOptions): Promise<L
   const identities = Array.from({ length: count }, (_, i) => {
     const keyFile = join(options.dir, `ledger-${i + 1}.key.pem`);
     if (!existsSync(keyFile))
-      writeFileSync(keyFile, getSuite('intl').generateSigningKey().toPem(), { mode: 0o600 });
+      writeSecretFile(keyFile, getSuite('intl').generateSigningKey().toPem());
     const key = importSigningPrivateKey(readFileSync(keyFile, 'utf8'));
     const noteName = `ledger-${i + 1}.govx.local`;
     return {
@@ -129,7 +130,7 @@ export async function writeLedgerConfigs(options: LocalLedgerOptions): Promise<L
     };
     const configPath = join(options.dir, `${me.id}.json`);
     // 0600: the config holds the node's NATS password and the database URL.
-    writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+    writeSecretFile(configPath, JSON.stringify(config, null, 2));
     nodes.push({
       id: me.id,
       configPath,

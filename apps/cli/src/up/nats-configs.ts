@@ -3,8 +3,8 @@
 // /data volume, and the generated users and permissions included from authorization.conf
 // (beside it, mode 0600). The local topology's configs are written by NatsCluster (libs/bus)
 // at start, from the same authorization.conf.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeSecretFile } from './secret-file.js';
 
 export const NATS_AUTHORIZATION_FILE = 'authorization.conf';
 
@@ -46,7 +46,7 @@ export function writeComposeNatsConfigs(o: ComposeNatsOptions): string[] {
       '',
     ].join('\n');
     const path = join(o.dir, `${name}.conf`);
-    writeFileSync(path, text, { mode: 0o600 });
+    writeSecretFile(path, text);
     return path;
   });
 }

@@ -46,6 +46,15 @@ export interface GatewayConfig {
      * left as it is.
      */
     readonly seedKeys: readonly { readonly system: string; readonly keyFile: string }[];
+    /**
+     * People's accounts to create at start when missing (how `govx up` gives each gateway its
+     * office head), the password read from a 0600 file; an existing account is left as it is.
+     */
+    readonly seedAccounts: readonly {
+      readonly name: string;
+      readonly role: 'office-head' | 'auditor';
+      readonly passwordFile: string;
+    }[];
   };
   /** Encryption keys (SPKI PEM) of departments not registered on the ledger yet. */
   readonly peers: Readonly<Record<string, string>>;
@@ -143,6 +152,19 @@ const SCHEMA = {
             },
           },
         },
+        seedAccounts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'role', 'passwordFile'],
+            properties: {
+              name: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
+              role: { enum: ['office-head', 'auditor'] },
+              passwordFile: { type: 'string', minLength: 1 },
+            },
+          },
+        },
       },
     },
     peers: {
@@ -199,6 +221,7 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
       databaseUrl: string;
       tokenSecretFile: string;
       seedKeys?: { system: string; keyFile: string }[];
+      seedAccounts?: { name: string; role: 'office-head' | 'auditor'; passwordFile: string }[];
     };
     peers?: Record<string, string>;
   };
@@ -225,6 +248,10 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
       seedKeys: (c.access.seedKeys ?? []).map((k) => ({
         system: k.system,
         keyFile: resolve(baseDir, k.keyFile),
+      })),
+      seedAccounts: (c.access.seedAccounts ?? []).map((a) => ({
+        ...a,
+        passwordFile: resolve(baseDir, a.passwordFile),
       })),
     },
     peers: c.peers ?? {},

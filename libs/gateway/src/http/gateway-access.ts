@@ -195,6 +195,14 @@ export async function importSystemKey(
   return true;
 }
 
+/** A seeded secret: read only from a file no one else may read (mode 600). */
+function readSecretFile(file: string): string {
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) !== 0)
+    throw new GatewayAccessError(file, `mode ${mode.toString(8)}, expected 600`);
+  return readFileSync(file, 'utf8').trim();
+}
+
 /** Registers every `access.seedKeys` entry of the configuration (files MUST be 0600). */
 export async function importSeedKeys(
   access: GatewayAccess,
@@ -202,11 +210,33 @@ export async function importSeedKeys(
 ): Promise<number> {
   let added = 0;
   for (const { system, keyFile } of seedKeys) {
-    const mode = statSync(keyFile).mode & 0o777;
-    if ((mode & 0o077) !== 0)
-      throw new GatewayAccessError(keyFile, `mode ${mode.toString(8)}, expected 600`);
-    const key = readFileSync(keyFile, 'utf8').trim();
+    const key = readSecretFile(keyFile);
     if (await importSystemKey(access, system, key, `seed ${keyFile}`)) added++;
+  }
+  return added;
+}
+
+/**
+ * Creates every `access.seedAccounts` person missing from the gateway's database, with the
+ * password of its 0600 file; an existing name is left as it is (its password, roles and state
+ * stay what the operator made them). Returns how many were created.
+ */
+export async function importSeedAccounts(
+  access: GatewayAccess,
+  seedAccounts: GatewayConfig['access']['seedAccounts'],
+): Promise<number> {
+  let added = 0;
+  for (const { name, role, passwordFile } of seedAccounts) {
+    const password = readSecretFile(passwordFile);
+    if (await access.dataSource.getRepository(AccountEntity).existsBy({ name })) continue;
+    await access.service.createAccount({
+      name,
+      kind: AccountKind.Person,
+      roles: [role],
+      department: role === Role.OfficeHead ? access.department : null,
+      password,
+    });
+    added++;
   }
   return added;
 }
