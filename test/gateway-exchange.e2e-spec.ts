@@ -702,6 +702,13 @@ describe('department gateways: the exchange', () => {
         );
         expect(tx().request(requestId).transfer).toBeNull();
         expect(tx().request(requestId).state).toBe('rejected');
+        // A refused approval (expired, or not by an approver) does not block the request: a
+        // valid approval after it is answered with the transfer.
+        await approve({ seq: receipt.seq, leaf: receipt.leafHash }, ['status']);
+        await waitFor('the transfer after a valid approval', async () =>
+          Boolean(tx().request(requestId).transfer),
+        );
+        expect(tx().request(requestId).state).not.toBe('rejected');
       }
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { EntryFields } from '@govx/ledger-core';
-import { departmentOf, ExchangeIndex, stateOf } from './exchange-index.js';
+import { departmentOf, ExchangeIndex, isApproverOf, stateOf } from './exchange-index.js';
 
 const leaf = (n: number): string => n.toString(16).padStart(64, '0');
 let seq = 0;
@@ -178,6 +178,54 @@ describe(ExchangeIndex.name, () => {
       }),
     );
     expect(index.encryptionKeys.get('b')).toBe('PEM');
+  });
+
+  it("takes the provider's approvers' final approval only: another final one does not hide it", () => {
+    seq = 0;
+    const index = new ExchangeIndex();
+    const x = index.apply(
+      ...entry('request', 'dept/natural-resources/gateway', {
+        requestId: 'r4',
+        provider: 'taxation',
+      }),
+    )!;
+    for (const actor of [
+      'dept/natural-resources/officer/duty', // the requester's officer
+      'dept/ndrc/officer/duty', // a third department's
+      'dept/taxation/office', // the provider's office is no approver
+      'gov/admin/bootstrap',
+    ])
+      index.apply(...entry('decision.approve', actor, { request: ref(0), final: true }));
+    expect(stateOf(x)).toBe('submitted');
+    expect(x.approval).toBeUndefined();
+    expect(x.strayApprovals).toHaveLength(4);
+    index.apply(
+      ...entry('decision.approve', 'dept/taxation/officer/duty', { request: ref(0), final: true }),
+    );
+    expect(stateOf(x)).toBe('approved');
+    expect(x.approval?.actor).toBe('dept/taxation/officer/duty');
+    // The provider rejects it (expired, say): no approval in force, until the next one.
+    index.apply(
+      ...entry('rejection', 'dept/taxation/gateway', {
+        attempt: { type: 'decision.approve', ref: ref(5) },
+        code: 'approval-expired',
+      }),
+    );
+    expect(x.approval).toBeUndefined();
+    expect(stateOf(x)).toBe('rejected');
+    index.apply(
+      ...entry('decision.approve', 'gov/policy-engine', { request: ref(0), final: true }),
+    );
+    expect(x.approval?.ref).toEqual(ref(7));
+    expect(stateOf(x)).toBe('approved');
+    // The transfer answers that one; the approval in force is the one it names.
+    index.apply(
+      ...entry('transfer', 'dept/taxation/gateway', { request: ref(0), approval: ref(7) }),
+    );
+    expect(stateOf(x)).toBe('transferred');
+    expect(x.approval?.actor).toBe('gov/policy-engine');
+    expect(isApproverOf('taxation', 'gov/policy-engine')).toBe(true);
+    expect(isApproverOf('taxation', 'dept/taxation/officer/a/b')).toBe(false);
   });
 
   it('departmentOf() reads dept/<d>/… actors only', () => {

@@ -44,7 +44,17 @@ export interface ExchangeRecord {
   readonly requester: string;
   /** request.endorse by the requesting department's office (§20). */
   endorsement?: Placed<{ readonly request: EntryRef }>;
+  /**
+   * The approval in force: once transferred, the one the transfer answers; before, the first
+   * final approval by the provider's approvers that the provider's gateway has not rejected
+   * (an expired one, say: a later approval by an officer is then answered).
+   */
   approval?: Placed<DecisionApproveBody>;
+  /** Every final approval by the provider's approvers (the policy engine or its officers). */
+  readonly approvals: Placed<DecisionApproveBody>[];
+  /** Final approvals by anyone else: governance refuses them, the provider rejects them on the
+   * ledger, and they never hide a real approval. */
+  readonly strayApprovals: Placed<DecisionApproveBody>[];
   denial?: Placed<DecisionDenyBody>;
   transfer?: Placed<TransferBody>;
   verification?: Placed<VerificationBody>;
@@ -64,9 +74,33 @@ export interface ExchangeRecord {
 
 const DEPT_ACTOR_RE = /^dept\/([a-z0-9][a-z0-9-]{0,63})\/(gateway|office|officer\/.+)$/;
 
+/** Who may give a final approval of a request to `provider`: the policy engine or its officers. */
+export function isApproverOf(provider: string, actor: string): boolean {
+  return (
+    actor === 'gov/policy-engine' ||
+    new RegExp(`^dept/${provider}/officer/[a-z0-9._-]+$`).test(actor)
+  );
+}
+
 /** The department of a `dept/<d>/…` actor, or null. */
 export function departmentOf(actor: string): string | null {
   return DEPT_ACTOR_RE.exec(actor)?.[1] ?? null;
+}
+
+const sameRef = (a: EntryRef, b: EntryRef): boolean => a.seq === b.seq && a.leaf === b.leaf;
+
+/** Whether the provider's gateway rejected this approval (the attempt names it). */
+export function rejectedByProvider(x: ExchangeRecord, approval: Placed<unknown>): boolean {
+  const provider = `dept/${x.request.body.provider}/gateway`;
+  return x.rejections.some(
+    (r) => r.actor === provider && r.body.attempt.ref && sameRef(r.body.attempt.ref, approval.ref),
+  );
+}
+
+function approvalInForce(x: ExchangeRecord): Placed<DecisionApproveBody> | undefined {
+  const t = x.transfer ?? x.verification;
+  if (t) return x.approvals.find((a) => sameRef(a.ref, t.body.approval));
+  return x.approvals.find((a) => !rejectedByProvider(x, a));
 }
 
 export function stateOf(x: ExchangeRecord): RequestState {
@@ -75,7 +109,7 @@ export function stateOf(x: ExchangeRecord): RequestState {
   if (x.verification) return 'verified';
   if (x.transfer) return rejectedAfter(x.transfer.ref.seq) ? 'rejected' : 'transferred';
   if (x.denial) return 'denied';
-  if (x.approval) return rejectedAfter(x.approval.ref.seq) ? 'rejected' : 'approved';
+  if (x.approval) return 'approved';
   return x.rejections.length > 0 ? 'rejected' : 'submitted';
 }
 
@@ -142,6 +176,8 @@ export class ExchangeIndex {
           onwardReceipts: [],
           onwardErasures: [],
           rejections: [],
+          approvals: [],
+          strayApprovals: [],
         };
         this.exchanges.set(p.body.requestId, x);
         this.byRef.set(refKey(p.ref), x);
@@ -156,9 +192,11 @@ export class ExchangeIndex {
       case 'decision.approve': {
         const p = placed<DecisionApproveBody>();
         const x = this.byRef.get(refKey(p.body.request));
-        if (x && p.body.final && !x.approval) {
-          x.approval = p;
+        if (x && p.body.final) {
+          if (isApproverOf(x.request.body.provider, p.actor)) x.approvals.push(p);
+          else x.strayApprovals.push(p);
           this.byRef.set(refKey(p.ref), x);
+          x.approval = approvalInForce(x);
         }
         return x;
       }
@@ -173,6 +211,7 @@ export class ExchangeIndex {
         const x = this.byRef.get(refKey(p.body.request));
         if (x && !x.transfer && departmentOf(p.actor) === x.request.body.provider) {
           x.transfer = p;
+          x.approval = approvalInForce(x);
           this.byRef.set(refKey(p.ref), x);
         } else if (x && p.body.consent && departmentOf(p.actor) === x.requester) {
           // Not indexed with the exchange's own refs: only receipts may refer to it.
@@ -186,6 +225,7 @@ export class ExchangeIndex {
         const x = this.byRef.get(refKey(p.body.request));
         if (x && !x.verification && departmentOf(p.actor) === x.request.body.provider) {
           x.verification = p;
+          x.approval = approvalInForce(x);
         }
         return x;
       }
@@ -221,7 +261,10 @@ export class ExchangeIndex {
         const x =
           (ref && this.byRef.get(refKey(ref))) ||
           (p.body.attempt.requestId ? this.exchanges.get(p.body.attempt.requestId) : undefined);
-        if (x) x.rejections.push(p);
+        if (x) {
+          x.rejections.push(p);
+          x.approval = approvalInForce(x);
+        }
         return x;
       }
       default:

@@ -6,6 +6,7 @@ import type { FollowedEntry, LedgerConsumer, LedgerReceipt } from '@govx/bus';
 import { GovernanceEntryTypes, type EntryRef } from '@govx/contracts';
 import { toCataloguePublishBody, type CatalogueEntry } from '../catalogue/catalogue-entry.js';
 import {
+  rejectedByProvider,
   stateOf,
   type ExchangeIndex,
   type ExchangeRecord,
@@ -172,10 +173,15 @@ export class Gateway {
   private workFor(x: ExchangeRecord): Work | null {
     const me = this.deps.department;
     const id = x.request.body.requestId;
-    const answered =
-      x.transfer || x.verification || x.rejections.some((r) => r.actor === this.actor);
-    if (x.request.body.provider === me && x.approval && !answered && !x.denial) {
-      return { key: `${id}/answer`, run: () => this.provider.answerApproval(x) };
+    if (x.request.body.provider === me && !x.transfer && !x.verification && !x.denial) {
+      // Each final approval is answered once: a stray one (not by an approver) is rejected
+      // on the ledger; a rejected one (expired, say) leaves the next approval to answer.
+      const approval = x.strayApprovals.find((a) => !rejectedByProvider(x, a)) ?? x.approval;
+      if (approval)
+        return {
+          key: `${id}/answer/${approval.ref.seq}`,
+          run: () => this.provider.answerApproval(x, approval),
+        };
     }
     if (
       x.requester === me &&

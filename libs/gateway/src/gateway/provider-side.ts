@@ -8,6 +8,7 @@ import {
   ExchangeEntryTypes,
   GovernanceEntryTypes,
   parsePolicyMaskingProfileId,
+  type DecisionApproveBody,
   type TransferBody,
 } from '@govx/contracts';
 import { getSuite, type CryptoSuite, type EncryptionPublicKey } from '@govx/crypto';
@@ -24,7 +25,7 @@ import {
 import { sealPayload, type Payload } from '../exchange/payload-envelope.js';
 import { openSubject, type OpenedSubject } from '../exchange/subject.js';
 import { verifyClaims } from '../exchange/verification.js';
-import type { ExchangeRecord } from './exchange-index.js';
+import { isApproverOf, type ExchangeRecord, type Placed } from './exchange-index.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayError } from './gateway.error.js';
 
@@ -35,14 +36,11 @@ function suiteFor(key: EncryptionPublicKey): CryptoSuite {
 
 const DEFAULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 /** Who may approve a request to `provider`: the policy engine or the provider's officers. */
-const APPROVERS = (provider: string): RegExp =>
-  new RegExp(`^(gov/policy-engine|dept/${provider}/officer/[a-z0-9._-]+)$`);
-
 export class ProviderSide {
   constructor(private readonly ctx: GatewayContext) {}
 
-  async answerApproval(x: ExchangeRecord): Promise<void> {
-    const approval = x.approval!;
+  /** Answers one final approval of `x`: the transfer or verification, or a rejection of it. */
+  async answerApproval(x: ExchangeRecord, approval: Placed<DecisionApproveBody>): Promise<void> {
     const request = x.request.body;
     const attempt = {
       type: GovernanceEntryTypes.DecisionApprove,
@@ -50,7 +48,7 @@ export class ProviderSide {
       requestId: request.requestId,
     };
     try {
-      if (!APPROVERS(this.ctx.deps.department).test(approval.actor)) {
+      if (!isApproverOf(this.ctx.deps.department, approval.actor)) {
         throw new GatewayError(
           'approval-mismatch',
           `approval signed by ${approval.actor}, not an approver of ${this.ctx.deps.department}`,
@@ -103,8 +101,8 @@ export class ProviderSide {
           { cause },
         );
       }
-      if (entry.mode === 'verification') await this.answerVerification(x, entry, subject);
-      else await this.transfer(x, entry, subject);
+      if (entry.mode === 'verification') await this.answerVerification(x, approval, entry, subject);
+      else await this.transfer(x, approval, entry, subject);
     } catch (e) {
       await this.ctx.reject(attempt, e);
     }
@@ -112,11 +110,12 @@ export class ProviderSide {
 
   private async answerVerification(
     x: ExchangeRecord,
+    approval: Placed<DecisionApproveBody>,
     entry: CatalogueEntry,
     subject: OpenedSubject,
   ): Promise<void> {
     const claims = subject.claims ?? {};
-    const allowed = x.approval!.body.fields;
+    const allowed = approval.body.fields;
     const record = await this.ctx.deps.dataSource.read(
       entry.datasetId,
       subject.subject,
@@ -133,9 +132,9 @@ export class ProviderSide {
         { cause },
       );
     }
-    await this.ctx.submit(ExchangeEntryTypes.Verification, `verification/${x.approval!.ref.leaf}`, {
+    await this.ctx.submit(ExchangeEntryTypes.Verification, `verification/${approval.ref.leaf}`, {
       request: x.request.ref,
-      approval: x.approval!.ref,
+      approval: approval.ref,
       requestId: x.request.body.requestId,
       to: x.requester,
       result,
@@ -144,10 +143,10 @@ export class ProviderSide {
 
   private async transfer(
     x: ExchangeRecord,
+    approval: Placed<DecisionApproveBody>,
     entry: CatalogueEntry,
     subject: OpenedSubject,
   ): Promise<void> {
-    const approval = x.approval!;
     const request = x.request.body;
     const record = await this.ctx.deps.dataSource.read(
       entry.datasetId,
@@ -160,7 +159,7 @@ export class ProviderSide {
         `no record for the subject in ${entry.datasetId}`,
         'subjectSealed',
       );
-    const profile = this.maskingProfile(x, entry);
+    const profile = this.maskingProfile(approval.body, entry);
     const kept = keepApprovedFields(record, approval.body.fields);
     const payload: Payload = {
       requestId: request.requestId,
@@ -202,8 +201,10 @@ export class ProviderSide {
    * `<policyId>@<version>:<name>` resolved from the policy.publish entry on the ledger (a policy
    * of this department; an engine approval must name the same policy version).
    */
-  private maskingProfile(x: ExchangeRecord, entry: CatalogueEntry): MaskingProfile | null {
-    const approval = x.approval!.body;
+  private maskingProfile(
+    approval: DecisionApproveBody,
+    entry: CatalogueEntry,
+  ): MaskingProfile | null {
     const id = approval.maskingProfile;
     if (id === undefined) return null;
     const ref = parsePolicyMaskingProfileId(id);
