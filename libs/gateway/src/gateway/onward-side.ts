@@ -10,11 +10,11 @@ import {
   type EntryRef,
   type TransferBody,
 } from '@govx/contracts';
-import { openPayload, sealPayload, type Payload } from '../exchange/payload-envelope.js';
+import { sealPayload, type Payload } from '../exchange/payload-envelope.js';
 import type { ExchangeRecord, Placed } from './exchange-index.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayError } from './gateway.error.js';
-import { suiteFor, type RequesterSide } from './requester-side.js';
+import { fetchPayload, suiteFor, type RequesterSide } from './requester-side.js';
 
 const sameRef = (a: EntryRef, b: EntryRef): boolean => a.seq === b.seq && a.leaf === b.leaf;
 
@@ -136,35 +136,12 @@ export class OnwardSide {
         'the onward transfer does not apply the approved masking profile',
         'maskingProfile',
       );
-    let sealed: Uint8Array;
-    try {
-      sealed = await this.ctx.deps.store.get(x.requester, onward.body.payloadId);
-    } catch (cause) {
-      const erased = (cause as { code?: string }).code === 'erased';
-      throw new GatewayError(
-        erased ? 'payload-erased' : 'transfer-mismatch',
-        (cause as Error).message,
-        'payloadId',
-        { cause },
-      );
-    }
-    let payload: Payload;
-    try {
-      payload = openPayload(this.ctx.deps.keys.encryption, sealed, {
-        requestId: x.request.body.requestId,
-        payloadId: onward.body.payloadId,
-        ciphertextHash: onward.body.ciphertextHash,
-        commitment: onward.body.commitment,
-      });
-    } catch (cause) {
-      const code = (cause as { code?: string }).code;
-      throw new GatewayError(
-        code === 'hash-mismatch' || code === 'commitment-mismatch' ? code : 'transfer-mismatch',
-        (cause as Error).message,
-        code === 'hash-mismatch' ? 'ciphertextHash' : 'commitment',
-        { cause },
-      );
-    }
+    const payload = await fetchPayload(
+      this.ctx,
+      x.requester,
+      x.request.body.requestId,
+      onward.body,
+    );
     const approved = x.approval?.body.fields ?? [];
     const extra = Object.keys(payload.record).find((f) => !approved.includes(f));
     if (extra !== undefined)

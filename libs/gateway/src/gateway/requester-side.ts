@@ -10,6 +10,7 @@ import {
   validateGovernanceBody,
   type EntryRef,
   type RequestBody,
+  type TransferBody,
 } from '@govx/contracts';
 import { getSuite, type CryptoSuite, type EncryptionPublicKey } from '@govx/crypto';
 import type { FieldValue } from '../data-source/data-source.js';
@@ -44,6 +45,47 @@ export function suiteFor(key: EncryptionPublicKey): CryptoSuite {
   return getSuite(key.algorithm === 'sm2' ? 'sm' : 'intl');
 }
 
+/**
+ * A sealed payload named by a transfer entry (the delivery, or an onward transfer): fetched
+ * from the store of `from`, hash-checked, decrypted and its commitment checked; each failure a
+ * GatewayError naming the entry field at fault.
+ */
+export async function fetchPayload(
+  ctx: GatewayContext,
+  from: string,
+  requestId: string,
+  t: Pick<TransferBody, 'payloadId' | 'ciphertextHash' | 'commitment'>,
+): Promise<Payload> {
+  let sealed: Uint8Array;
+  try {
+    sealed = await ctx.deps.store.get(from, t.payloadId);
+  } catch (cause) {
+    const erased = (cause as { code?: string }).code === 'erased';
+    throw new GatewayError(
+      erased ? 'payload-erased' : 'transfer-mismatch',
+      (cause as Error).message,
+      'payloadId',
+      { cause },
+    );
+  }
+  try {
+    return openPayload(ctx.deps.keys.encryption, sealed, {
+      requestId,
+      payloadId: t.payloadId,
+      ciphertextHash: t.ciphertextHash,
+      commitment: t.commitment,
+    });
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    throw new GatewayError(
+      code === 'hash-mismatch' || code === 'commitment-mismatch' ? code : 'transfer-mismatch',
+      (cause as Error).message,
+      code === 'hash-mismatch' ? 'ciphertextHash' : 'commitment',
+      { cause },
+    );
+  }
+}
+
 export class RequesterSide {
   constructor(private readonly ctx: GatewayContext) {}
 
@@ -67,39 +109,12 @@ export class RequesterSide {
   async openDelivery(x: ExchangeRecord): Promise<Payload> {
     const t = x.transfer!;
     this.checkTransfer(x);
-    let sealed: Uint8Array;
-    try {
-      sealed = await this.ctx.deps.store.get(x.request.body.provider, t.body.payloadId);
-    } catch (cause) {
-      const erased = (cause as { code?: string }).code === 'erased';
-      throw new GatewayError(
-        erased ? 'payload-erased' : 'transfer-mismatch',
-        (cause as Error).message,
-        'payloadId',
-        { cause },
-      );
-    }
-    let payload: Payload;
-    try {
-      payload = openPayload(this.ctx.deps.keys.encryption, sealed, {
-        requestId: x.request.body.requestId,
-        payloadId: t.body.payloadId,
-        ciphertextHash: t.body.ciphertextHash,
-        commitment: t.body.commitment,
-      });
-    } catch (cause) {
-      const code = (cause as { code?: string }).code;
-      throw new GatewayError(
-        code === 'hash-mismatch'
-          ? 'hash-mismatch'
-          : code === 'commitment-mismatch'
-            ? 'commitment-mismatch'
-            : 'transfer-mismatch',
-        (cause as Error).message,
-        code === 'hash-mismatch' ? 'ciphertextHash' : 'commitment',
-        { cause },
-      );
-    }
+    const payload = await fetchPayload(
+      this.ctx,
+      x.request.body.provider,
+      x.request.body.requestId,
+      t.body,
+    );
     const approved = x.approval!.body.fields;
     const extra = Object.keys(payload.record).find((f) => !approved.includes(f));
     if (extra !== undefined) {
