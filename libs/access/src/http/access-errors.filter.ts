@@ -1,7 +1,8 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { AccessError, AccessErrorCode } from './access.errors.js';
 
-const STATUS: Readonly<Record<AccessErrorCode, number>> = {
+/** The HTTP status of each access refusal (also for services with their own error filter). */
+export const ACCESS_ERROR_STATUS: Readonly<Record<AccessErrorCode, number>> = {
   [AccessErrorCode.Unauthenticated]: 401,
   [AccessErrorCode.InvalidCredentials]: 401,
   [AccessErrorCode.Forbidden]: 403,
@@ -32,7 +33,7 @@ export class AccessErrorsFilter implements ExceptionFilter {
     )
       response.setHeader('WWW-Authenticate', 'Bearer');
     response
-      .status(STATUS[error.code])
+      .status(ACCESS_ERROR_STATUS[error.code])
       .json({ code: error.code, message: error.message, field: error.field });
   }
 }

@@ -1,6 +1,7 @@
 // The one place errors become HTTP answers: {code, message, field}.
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { AccessError, AccessErrorCode } from '@govx/access';
+// libs/access refusals (authentication, roles, accounts) keep their codes and statuses.
+import { ACCESS_ERROR_STATUS, AccessError } from '@govx/access';
 import { LedgerRejectedError } from '@govx/bus';
 import { BodySchemaError } from '@govx/contracts';
 import { CatalogueError } from '../catalogue/catalogue-entry.js';
@@ -15,19 +16,6 @@ interface Reply {
 
 type Answer = [number, { code: string; message: string; field: string | null }];
 
-/** libs/access refusals (authentication, roles, accounts) keep their codes. */
-const ACCESS_STATUS: Readonly<Record<AccessErrorCode, number>> = {
-  [AccessErrorCode.Unauthenticated]: 401,
-  [AccessErrorCode.InvalidCredentials]: 401,
-  [AccessErrorCode.Forbidden]: 403,
-  [AccessErrorCode.TooManySignIns]: 429,
-  [AccessErrorCode.SeparationOfDuties]: 400,
-  [AccessErrorCode.BadAccount]: 400,
-  [AccessErrorCode.AccountExists]: 409,
-  [AccessErrorCode.NotFound]: 404,
-  [AccessErrorCode.ChallengeFailed]: 403,
-};
-
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
@@ -35,7 +23,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     if (error instanceof AccessError) {
       if (error.retryAfterMs !== null)
         res.setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
-      if (ACCESS_STATUS[error.code] === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+      if (ACCESS_ERROR_STATUS[error.code] === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     }
     const [status, body] = this.map(error);
     res.status(status).json(body);
@@ -45,7 +33,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     if (e instanceof GatewayError)
       return [httpStatusOf(e.code), { code: e.code, message: e.message, field: e.field }];
     if (e instanceof AccessError)
-      return [ACCESS_STATUS[e.code], { code: e.code, message: e.message, field: e.field }];
+      return [ACCESS_ERROR_STATUS[e.code], { code: e.code, message: e.message, field: e.field }];
     if (e instanceof BodySchemaError || e instanceof CatalogueError || e instanceof MaskingError)
       return [400, { code: 'malformed', message: e.message, field: e.field }];
     if (e instanceof LedgerRejectedError)
