@@ -22,3 +22,4 @@ export { CheckpointEntity } from './entities/checkpoint.entity.js';
 export { LedgerEntryEntity } from './entities/ledger-entry.entity.js';
 export { MerkleNodeEntity } from './entities/merkle-node.entity.js';
 export { TreeStateEntity } from './entities/tree-state.entity.js';
+export { openMigratedDatabase, type MigratedDatabaseOptions } from './migrated-database.js';

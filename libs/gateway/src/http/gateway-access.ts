@@ -16,9 +16,9 @@ import {
   type AccountView,
 } from '@govx/access';
 import { Role } from '@govx/ledger-core';
-import { DataSource } from 'typeorm';
+import { openMigratedDatabase } from '@govx/persistence';
+import type { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/gateway.config.js';
-import { ensureDatabase } from '../demo/demo-loader.js';
 
 /** pg_advisory_lock key while migrating: 'govx' and 7 (gateway access). */
 const MIGRATION_LOCK = [0x676f7678, 7] as const;
@@ -53,34 +53,14 @@ export function readTokenSecret(file: string): Uint8Array {
 }
 
 /** An initialised DataSource on the gateway's database (created if missing), migrated. */
-export async function connectGatewayAccessDatabase(databaseUrl: string): Promise<DataSource> {
-  const url = new URL(databaseUrl);
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  url.pathname = '';
-  await ensureDatabase(url.toString().replace(/\/$/, ''), database);
-  const ds = await new DataSource({
-    type: 'postgres',
+export function connectGatewayAccessDatabase(databaseUrl: string): Promise<DataSource> {
+  return openMigratedDatabase({
     url: databaseUrl,
     entities: [...ACCESS_ENTITIES],
     migrations: [...ACCESS_MIGRATIONS],
     migrationsTableName: 'gateway_access_migrations',
-    migrationsTransactionMode: 'all',
-    migrationsRun: false,
-    synchronize: false,
-    logging: false,
-  }).initialize();
-  try {
-    await ds.query('SELECT pg_advisory_lock($1, $2)', [...MIGRATION_LOCK]);
-    try {
-      await ds.runMigrations({ transaction: 'all' });
-    } finally {
-      await ds.query('SELECT pg_advisory_unlock($1, $2)', [...MIGRATION_LOCK]);
-    }
-    return ds;
-  } catch (e) {
-    await ds.destroy();
-    throw e;
-  }
+    lock: MIGRATION_LOCK,
+  });
 }
 
 export interface GatewayAccess {
