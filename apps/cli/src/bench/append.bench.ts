@@ -11,7 +11,7 @@ import { createSubmission, type Submission } from '@govx/ledger-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { LocalLedgerCluster } from '../up/ledger-cluster.js';
-import { measure, type Measurement } from './measure.js';
+import { cpuSecondsOf, measure, postgresBackends, type Measurement } from './measure.js';
 
 export interface AppendBenchOptions {
   readonly entries: number;
@@ -73,35 +73,6 @@ export interface AppendBenchResult {
     readonly postgres: number;
     readonly loadGenerator: number;
   };
-}
-
-const TICKS_PER_SECOND = 100; // Linux USER_HZ
-
-/** CPU seconds (user + system) of a process so far, from /proc/<pid>/stat; 0 if unreadable. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
-  } catch {
-    return 0;
-  }
-}
-
-/** PIDs of the PostgreSQL backends serving the bench's databases (same host only). */
-async function postgresBackends(url: string, prefix: string): Promise<number[]> {
-  const admin = new pg.Client({ connectionString: `${url}/postgres` });
-  await admin.connect();
-  try {
-    const r = await admin.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname LIKE $1',
-      [`${prefix}%`],
-    );
-    return r.rows.map((row) => row.pid);
-  } finally {
-    await admin.end();
-  }
 }
 
 interface Sodium {
@@ -268,7 +239,7 @@ export async function runAppendBench(o: AppendBenchOptions): Promise<AppendBench
     const nc = await connectBus({ servers: nats.urls, name: 'bench' });
     o.log('raw JetStream R3 baseline…');
     const natsPids: (number | undefined)[] = [0, 1, 2].map((i) => nats.pid(i));
-    const natsCpu = (): number => natsPids.reduce<number>((sum, pid) => sum + cpuSeconds(pid), 0);
+    const natsCpu = (): number => natsPids.reduce<number>((sum, pid) => sum + cpuSecondsOf(pid), 0);
     const natsRaw0 = natsCpu();
     const rawJs = await rawJetStream(
       nc,
@@ -303,9 +274,9 @@ export async function runAppendBench(o: AppendBenchOptions): Promise<AppendBench
     const cpuNow = (): { nodes: number[]; nats: number; pg: number; self: number } => {
       const usage = process.cpuUsage();
       return {
-        nodes: nodePids.map((pid) => cpuSeconds(pid)),
+        nodes: nodePids.map((pid) => cpuSecondsOf(pid)),
         nats: natsCpu(),
-        pg: backends.reduce<number>((sum, pid) => sum + cpuSeconds(pid), 0),
+        pg: backends.reduce<number>((sum, pid) => sum + cpuSecondsOf(pid), 0),
         self: (usage.user + usage.system) / 1e6,
       };
     };

@@ -36,7 +36,7 @@ import {
 } from '@govx/ledger-core';
 import pg from 'pg';
 import { LocalLedgerCluster } from '../up/ledger-cluster.js';
-import { collectGarbage, cpuSecondsOf, type Measurement } from './measure.js';
+import { collectGarbage, cpuSecondsOf, postgresBackends, type Measurement } from './measure.js';
 
 export interface ExchangeBenchOptions {
   readonly exchanges: number;
@@ -328,21 +328,6 @@ async function payloadStoreAlone(
     process: ((cpu1.self - cpu0.self) * 1e6) / n,
     natsServers: ((cpu1.nats - cpu0.nats) * 1e6) / n,
   };
-}
-
-/** PIDs of the PostgreSQL backends serving the bench's databases (same host only). */
-async function postgresBackends(url: string, prefix: string): Promise<number[]> {
-  const admin = new pg.Client({ connectionString: `${url}/postgres` });
-  await admin.connect();
-  try {
-    const r = await admin.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname LIKE $1',
-      [`${prefix}%`],
-    );
-    return r.rows.map((row) => row.pid);
-  } finally {
-    await admin.end();
-  }
 }
 
 async function runConcurrent(

@@ -1,6 +1,7 @@
 // Tiny measuring helpers for `govx bench`: wall time with hrtime, a warm-up, a forced GC, the
 // CPU time of a process from /proc.
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 
 export interface Measurement {
   readonly name: string;
@@ -38,5 +39,20 @@ export function cpuSecondsOf(pid: number | undefined): number {
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
   } catch {
     return 0;
+  }
+}
+
+/** PIDs of the PostgreSQL backends serving the bench's databases (same host only). */
+export async function postgresBackends(url: string, prefix: string): Promise<number[]> {
+  const admin = new pg.Client({ connectionString: `${url}/postgres` });
+  await admin.connect();
+  try {
+    const r = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname LIKE $1',
+      [`${prefix}%`],
+    );
+    return r.rows.map((row) => row.pid);
+  } finally {
+    await admin.end();
   }
 }
