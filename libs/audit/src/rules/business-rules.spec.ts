@@ -463,6 +463,60 @@ describe('business rules', () => {
     expect(v.violations[4]!.message).toMatch(/neither natural-resources nor taxation/);
   });
 
+  it('report a sign-off after the final approval and a second final approval, whoever signs them', async () => {
+    const s = opening();
+    const approve = (who: Who, req: Entry, final: boolean): Entry =>
+      s.add(who, 'decision.approve', {
+        request: ref(req),
+        fields: ['cleared'],
+        expires: '2026-12-31T00:00:00.000Z',
+        final,
+      });
+    const fourEyes = (id: string): Entry => {
+      const req = request(s, id, 'social assistance', ['cleared']);
+      s.add('landOffice', 'request.endorse', { request: ref(req) });
+      return req;
+    };
+    // Four eyes in order, then more: a sign-off of either department, a second final approval
+    // by another officer of the provider and by the same officer again.
+    const r1 = fourEyes('r-1');
+    approve('zhao', r1, false);
+    const final1 = approve('li', r1, true);
+    const requesterAfter = approve('qian', r1, false);
+    const providerAfter = approve('wang', r1, false);
+    const secondFinal = approve('wang', r1, true);
+    const sameAgain = approve('li', r1, true);
+    // One officer (no four eyes): after the engine's final approval, an officer's.
+    const r2 = request(s, 'r-2', 'land registration', ['taxpayerId', 'cleared']);
+    const engine = engineApproval(s, r2);
+    const officerFinal = s.add('li', 'decision.approve', {
+      request: ref(r2),
+      fields: ['cleared'],
+      expires: '2026-12-31T00:00:00.000Z',
+      final: true,
+    });
+    // A refused final approval is not in force: the valid one after it is the final approval.
+    const r3 = fourEyes('r-3');
+    const refused = approve('zhao', r3, true);
+    approve('zhao', r3, false);
+    const final3 = approve('li', r3, true);
+    const late = approve('wang', r3, true);
+    const v = await s.audit();
+    expect(v.firstBad).toBeNull();
+    expect(rules(v)).toEqual([
+      [requesterAfter.seq, 'approval.after-final'],
+      [providerAfter.seq, 'approval.after-final'],
+      [secondFinal.seq, 'approval.second-final'],
+      [sameAgain.seq, 'approval.second-final'],
+      [officerFinal.seq, 'approval.second-final'],
+      [refused.seq, 'approval.unauthorised'],
+      [late.seq, 'approval.second-final'],
+    ]);
+    expect(v.violations[0]!.message).toContain(`final approval at seq ${final1.seq}`);
+    expect(v.violations[4]!.message).toContain(`its final approval is seq ${engine.seq}`);
+    expect(v.violations[6]!.message).toContain(`its final approval is seq ${final3.seq}`);
+  });
+
   it('derive four eyes from the highest grade alone when no policy is published, as governance does', async () => {
     const s = new Story();
     s.add('police', 'catalogue.publish', {

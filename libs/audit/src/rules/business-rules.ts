@@ -6,7 +6,8 @@
 // (`<policyId>@<version>:<name>`); four eyes where governance requires them (policy-book.ts):
 // the requesting department's officer signs first (`final: false`), the providing
 // department's officer gives the final approval, as libs/governance checkOfficerApproval
-// enforces; each receipt matches its transfer. Memory: O(exchanges and catalogue), not O(entries).
+// enforces, and nothing after a request's final approval (no sign-off, no second final
+// approval: governance answers `not-pending`); each receipt matches its transfer. Memory: O(exchanges and catalogue), not O(entries).
 import {
   GovernanceEntryTypes as G,
   ExchangeEntryTypes as X,
@@ -43,6 +44,10 @@ export const Rule = {
   ApprovalPolicyMismatch: 'approval.policy-mismatch',
   ApprovalExtraFields: 'approval.extra-fields',
   FourEyes: 'approval.four-eyes',
+  /** A sign-off (`final: false`) made after the request's final approval in force. */
+  ApprovalAfterFinal: 'approval.after-final',
+  /** A second final approval of a request that already has one in force. */
+  ApprovalSecondFinal: 'approval.second-final',
   TransferWithoutApproval: 'transfer.no-approval',
   TransferExpired: 'transfer.expired',
   TransferWrongParty: 'transfer.wrong-party',
@@ -87,6 +92,11 @@ export class BusinessRules {
   private readonly approvals = new Map<number, ApprovalState>();
   /** Accepted non-final officer sign-offs, by request seq. */
   private readonly signoffs = new Map<number, Signoff[]>();
+  /**
+   * The final approval in force, by request seq: the first final approval that broke no
+   * approval rule (governance applies it and refuses every approval after it, `not-pending`).
+   */
+  private readonly finals = new Map<number, number>();
   private readonly transfers = new Map<number, Known<TransferBody>>();
   private readonly consents = new Map<number, Known<ConsentBody>>();
   readonly stats = new AuditStats();
@@ -274,6 +284,38 @@ export class BusinessRules {
     const request = this.ref(this.requests, b.request, 'request', flag);
     this.approvals.set(f.seq, { ...approval, revoked: false });
     if (!request) return;
+    const inForce = this.finals.get(request.seq);
+    if (inForce !== undefined) {
+      // Nothing follows a final approval: governance answers `not-pending` and records nothing.
+      if (b.final)
+        flag(
+          Rule.ApprovalSecondFinal,
+          `${f.actor} approves request ${request.seq} again; its final approval is seq ${inForce}`,
+        );
+      else
+        flag(
+          Rule.ApprovalAfterFinal,
+          `${f.actor} signs off request ${request.seq} after its final approval at seq ${inForce}`,
+        );
+      return;
+    }
+    let broken = false;
+    const flagOwn = (rule: Rule, message: string): void => {
+      broken = true;
+      flag(rule, message);
+    };
+    this.approvalRules(f, request, b, registry, flagOwn);
+    if (b.final && !broken) this.finals.set(request.seq, f.seq);
+    if (b.final) this.stats.approved(f, request);
+  }
+
+  private approvalRules(
+    f: EntryFields,
+    request: Known<RequestBody>,
+    b: DecisionApproveBody,
+    registry: KeyRegistry,
+    flag: (rule: Rule, message: string) => void,
+  ): void {
     const extra = b.fields.filter((x) => !request.body.fields.includes(x));
     if (extra.length > 0)
       flag(Rule.ApprovalExtraFields, `approves fields not requested: ${extra.join(', ')}`);
@@ -303,7 +345,6 @@ export class BusinessRules {
     } else {
       this.officerApproval(f, request, b, registry, flag);
     }
-    if (b.final) this.stats.approved(f, request);
   }
 
   /**
