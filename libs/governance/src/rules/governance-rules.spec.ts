@@ -92,6 +92,29 @@ describe('checkOfficerApproval()', () => {
     expect(code(() => checkOfficerApproval(once, carol, false))).toEqual(['invalid', 'body.final']);
     expect(code(() => checkOfficerApproval(once, carol, true))).toEqual(['ok', null]);
   });
+  it('refuses every approval after the final one: a sign-off of either department, a second final approval', () => {
+    const done = {
+      ...pending,
+      signoffs: [
+        { officer: bob, department: 'natural-resources', seq: 9 },
+        { officer: alice, department: 'taxation', seq: 10 },
+      ],
+    };
+    for (const state of ['approved', 'delivered', 'revoked'])
+      for (const [who, final] of [
+        [dave, false],
+        [bob, false],
+        [carol, false],
+        [carol, true],
+        [alice, true],
+      ] as const)
+        expect([
+          state,
+          who,
+          final,
+          code(() => checkOfficerApproval({ ...done, state }, who, final)),
+        ]).toEqual([state, who, final, ['not-pending', 'body.request']]);
+  });
   it('one: an officer of the provider, final', () => {
     const one = { ...pending, officers: 'one' as const };
     expect(code(() => checkOfficerApproval(one, alice, true))).toEqual(['ok', null]);
