@@ -5,28 +5,17 @@
 // officer first (not final), the provider's officer last; every other order, a second sign-off
 // of one department and a third department's officer refused, with nothing applied.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  connectBus,
-  LedgerClient,
-  NatsCluster,
-  type FollowedEntry,
-  type NatsConnection,
-} from '@govx/bus';
-import type { CataloguePublishBody } from '@govx/contracts';
-import { getSuite, type SigningPrivateKey } from '@govx/crypto';
 import { AccessService, AccountKind, checkRoleMatrix, roleCredentials } from '@govx/access';
 import type { GovernanceConfig } from '@govx/governance';
-import { createSubmission, type Submission } from '@govx/ledger-core';
 import { compilePolicy, evaluate, traceHash } from '@govx/policy';
 import fc from 'fast-check';
-import pg from 'pg';
 import { bootstrap } from '../apps/governance/src/main.js';
-import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
-import { POSTGRES, waitFor } from './support/ledger-harness.js';
+import { startActorLedger, type ActorLedger } from './support/actor-ledger.js';
+import { POSTGRES, testDatabaseName } from './support/databases.js';
+import { catalogueEntry, catalogueField, dataRequest } from './support/fixtures.js';
+import { waitFor } from './support/ledger-harness.js';
+import { createSigner } from './support/signer.js';
 
 const ACTORS = {
   taxGateway: 'dept/taxation/gateway',
@@ -45,47 +34,25 @@ type Who = keyof typeof ACTORS;
 type Json = any;
 
 const PASSWORD = 'correct horse battery staple';
-const DATABASE = `govx_test_governance_${process.pid}`;
+const DATABASE = testDatabaseName('governance');
 
-const catalogue: CataloguePublishBody = {
-  datasetId: 'tax-clearance',
-  version: 1,
-  name: 'Tax clearance record',
-  provider: 'taxation',
+const catalogue = catalogueEntry({
   fields: [
-    {
-      name: 'taxpayerId',
-      type: 'string',
-      classification: 'personal',
-      grade: 'important',
-      masking: 'partial',
-    },
-    {
-      name: 'cleared',
-      type: 'boolean',
-      classification: 'personal',
-      grade: 'general',
-      masking: 'none',
-    },
-    {
-      name: 'arrears',
+    catalogueField('taxpayerId', { grade: 'important', masking: 'partial' }),
+    catalogueField('cleared', { type: 'boolean' }),
+    catalogueField('arrears', {
       type: 'number',
       classification: 'sensitive-personal',
       grade: 'core',
-      masking: 'none',
-    },
+    }),
   ],
-  format: 'json',
-  updateFrequency: 'daily',
   sharing: {
     category: 'conditional',
     conditions: ['only for the registration named'],
     scope: 'the person named',
     purposes: ['land registration'],
   },
-  methods: ['api'],
-  secrecy: 'none',
-};
+});
 
 const policySource = `policyId: tax-clearance-sharing
 version: 1
@@ -103,31 +70,10 @@ maskingProfiles:
 `;
 
 describe('governance (e2e)', () => {
-  let dir: string;
-  let nats: NatsCluster;
-  let ledger: LedgerCluster;
-  let client: NatsConnection;
-  let ledgerClient: LedgerClient;
+  let net: ActorLedger;
   let governance: Awaited<ReturnType<typeof bootstrap>>;
   let config: GovernanceConfig;
-  const keys = Object.fromEntries(
-    Object.keys(ACTORS).map((k) => [k, getSuite('intl').generateSigningKey()]),
-  ) as Record<Who, SigningPrivateKey>;
-  const entries = new Map<number, FollowedEntry>();
-  let counter = 0;
-
-  type LedgerCluster = LocalLedgerCluster;
-
-  const sign = (who: Who, type: string, body: Record<string, unknown>): Submission =>
-    createSubmission(
-      {
-        type,
-        actor: ACTORS[who],
-        idem: `gov-e2e-${process.pid}-${counter++}`,
-        body: body as never,
-      },
-      keys[who],
-    );
+  const { sign, keys, registry } = createSigner<Who>(ACTORS, 'gov-e2e');
   const sessions = new Map<string, string>();
   const http = async (
     method: string,
@@ -143,25 +89,11 @@ describe('governance (e2e)', () => {
     // Parsed here: objects from res.json() come from another realm under jest's vm.
     return { status: res.status, json: JSON.parse(await res.text()) };
   };
-  const request = (requestId: string, fields: string[]): Record<string, unknown> => ({
-    requestId,
-    provider: 'taxation',
-    datasetId: 'tax-clearance',
-    datasetVersion: 1,
-    fields,
-    purpose: 'land registration',
-    legalBasis: 'Civil Code art. 214',
-    scenario: 'registration of a transfer of a parcel',
-    scope: 'the seller named',
-    method: 'api',
-    timeLimit: '2027-06-30',
-    duty: 'real-estate registration',
-    subjectCommitment: 'ab'.repeat(32),
-    subjectSealed: 'cafe',
-  });
   const submitAndEndorse = async (requestId: string, fields: string[]): Promise<void> => {
-    const r = await ledgerClient.submit(sign('landGateway', 'request', request(requestId, fields)));
-    await ledgerClient.submit(
+    const r = await net.ledgerClient.submit(
+      sign('landGateway', 'request', dataRequest(requestId, { fields })),
+    );
+    await net.ledgerClient.submit(
       sign('landOffice', 'request.endorse', { request: { seq: r.seq, leaf: r.leafHash } }),
     );
   };
@@ -169,25 +101,9 @@ describe('governance (e2e)', () => {
     (await http('GET', `/governance/requests/${requestId}`)).json;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'govx-governance-'));
-    nats = await NatsCluster.start({ size: 3, dir: join(dir, 'nats') });
-    ledger = await LocalLedgerCluster.start({
-      dir: join(dir, 'ledger'),
-      natsServers: nats.urls,
-      postgresUrl: POSTGRES,
-      databasePrefix: `govx_test_governance_ledger_${process.pid}`,
-      keys: (Object.keys(ACTORS) as Who[]).map((w) => ({
-        actor: ACTORS[w],
-        publicKeyPem: keys[w].publicKey.toPem(),
-      })),
-      checkpoint: { everyEntries: 50, everyMs: 300 },
-    });
-    await ledger.waitForSequencer();
-    client = await connectBus({ servers: nats.urls, name: 'governance-e2e' });
-    ledgerClient = new LedgerClient(client);
-    ledgerClient.follow(0, async (e) => void entries.set(e.seq, e));
+    net = await startActorLedger('governance', registry);
     config = {
-      natsServers: nats.urls,
+      natsServers: net.nats.urls,
       databaseUrl: `${POSTGRES}/${DATABASE}`,
       http: { host: '127.0.0.1', port: 0 },
       engineKey: keys.engine,
@@ -217,22 +133,11 @@ describe('governance (e2e)', () => {
 
   afterAll(async () => {
     await governance?.close();
-    await client?.drain();
-    await ledger?.stop();
-    await nats?.stop();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    for (let i = 1; i <= 3; i++)
-      await admin.query(
-        `DROP DATABASE IF EXISTS govx_test_governance_ledger_${process.pid}_${i} WITH (FORCE)`,
-      );
-    await admin.end();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await net?.stop([DATABASE]);
   });
 
   it('publishes the catalogue, refuses a bad policy with its line, publishes a good one', async () => {
-    await ledgerClient.submit(sign('taxGateway', 'catalogue.publish', catalogue as never));
+    await net.ledgerClient.submit(sign('taxGateway', 'catalogue.publish', catalogue as never));
     await waitFor(
       'catalogue',
       async () => (await http('GET', '/governance/catalogue/tax-clearance')).status === 200,
@@ -280,8 +185,8 @@ describe('governance (e2e)', () => {
     await submitAndEndorse('land-1', ['taxpayerId', 'cleared']);
     await waitFor('the approval', async () => (await stateOf('land-1')).state === 'approved');
     const r = await stateOf('land-1');
-    await waitFor('the follower', async () => entries.has(r.approval.seq));
-    const approval = entries.get(r.approval.seq)!;
+    await waitFor('the follower', async () => net.entries.has(r.approval.seq));
+    const approval = net.entries.get(r.approval.seq)!;
     expect(approval.entry).toMatchObject({
       type: 'decision.approve',
       actor: 'gov/policy-engine',
@@ -295,8 +200,8 @@ describe('governance (e2e)', () => {
       },
     });
     // The auditor: the policy from its policy.publish entry, the request and the endorse time from theirs.
-    const policyEntry = [...entries.values()].find((e) => e.entry.type === 'policy.publish')!;
-    const endorse = [...entries.values()].find(
+    const policyEntry = [...net.entries.values()].find((e) => e.entry.type === 'policy.publish')!;
+    const endorse = [...net.entries.values()].find(
       (e) =>
         e.entry.type === 'request.endorse' && (e.entry.body as Json).request.seq === r.request.seq,
     )!;
@@ -376,7 +281,7 @@ describe('governance (e2e)', () => {
     });
     // Every refusal of these authenticated callers is on the ledger; no refused approval is.
     const rejections = (): Json[] =>
-      [...entries.values()]
+      [...net.entries.values()]
         .filter(
           (e) =>
             e.entry.type === 'rejection' && (e.entry.body as Json).attempt.ref?.seq === ref.seq,
@@ -398,7 +303,7 @@ describe('governance (e2e)', () => {
     expect(rejections().every((r) => r.actor === 'gov/policy-engine')).toBe(true);
     expect(rejections()[5].message).toMatch(/^bob: /);
     const approvalsOf = (): Json[] =>
-      [...entries.values()]
+      [...net.entries.values()]
         .filter(
           (e) =>
             e.entry.type === 'decision.approve' && (e.entry.body as Json).request.seq === ref.seq,
@@ -414,8 +319,10 @@ describe('governance (e2e)', () => {
     expect([late.status, late.json.code]).toEqual([409, 'not-pending']);
 
     const signed = [first.json.receipt.seq, second.json.receipt.seq];
-    await waitFor('the follower', async () => signed.every((s) => entries.has(s)));
-    expect(signed.map((s) => [entries.get(s)!.entry.type, entries.get(s)!.entry.actor])).toEqual([
+    await waitFor('the follower', async () => signed.every((s) => net.entries.has(s)));
+    expect(
+      signed.map((s) => [net.entries.get(s)!.entry.type, net.entries.get(s)!.entry.actor]),
+    ).toEqual([
       ['decision.approve', ACTORS.bob],
       ['decision.approve', ACTORS.alice],
     ]);
@@ -433,7 +340,7 @@ describe('governance (e2e)', () => {
   });
 
   it("takes a correction answer (§22) from the provider's officer only, once", async () => {
-    const c = await ledgerClient.submit(
+    const c = await net.ledgerClient.submit(
       sign('landOffice', 'correction.request', {
         correctionId: 'flow-c-1',
         provider: 'taxation',
@@ -529,7 +436,7 @@ describe('governance (e2e)', () => {
       30_000,
     );
     const land1 = (await stateOf('land-1')).request.seq;
-    const decisions = [...entries.values()].filter(
+    const decisions = [...net.entries.values()].filter(
       (e) => e.entry.type.startsWith('decision.') && (e.entry.body as Json).request?.seq === land1,
     );
     expect(decisions).toHaveLength(1);

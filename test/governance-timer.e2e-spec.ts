@@ -3,106 +3,51 @@
 // would bring due, and the ledger's own time on each (max(now, last entry's time)) proves the
 // deadline had passed. Time is compressed (a working day lasts DAY_MS), nobody sleeps for days.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  connectBus,
-  LedgerClient,
-  NatsCluster,
-  type FollowedEntry,
-  type NatsConnection,
-} from '@govx/bus';
-import type { CataloguePublishBody, DeadlineBreachBody, SanctionBody } from '@govx/contracts';
-import { getSuite, type SigningPrivateKey } from '@govx/crypto';
+import type { DeadlineBreachBody, SanctionBody } from '@govx/contracts';
 import { GovernanceService, type GovernanceConfig } from '@govx/governance';
-import { createSubmission, type Submission } from '@govx/ledger-core';
 import { WorkingCalendar, type CalendarConfig } from '@govx/policy';
-import pg from 'pg';
-import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
-import { POSTGRES, waitFor } from './support/ledger-harness.js';
-
-const ACTORS = {
-  taxGateway: 'dept/taxation/gateway',
-  landGateway: 'dept/natural-resources/gateway',
-  landOffice: 'dept/natural-resources/office',
-  alice: 'dept/taxation/officer/alice',
-  engine: 'gov/policy-engine',
-} as const;
-type Who = keyof typeof ACTORS;
+import { startActorLedger, type ActorLedger } from './support/actor-ledger.js';
+import { POSTGRES, testDatabaseName } from './support/databases.js';
+import { catalogueEntry, catalogueField, dataRequest } from './support/fixtures.js';
+import { waitFor } from './support/ledger-harness.js';
+import { createSigner } from './support/signer.js';
 
 const DAY_MS = 600;
 const GRACE_MS = 200;
-const DATABASE = `govx_test_governance_timer_${process.pid}`;
-const LEDGER_PREFIX = `govx_test_governance_timer_ledger_${process.pid}`;
+const DATABASE = testDatabaseName('governance_timer');
 
-const catalogue: CataloguePublishBody = {
+// One core field: a highest-grade request waits for officers, and nobody answers it.
+const catalogue = catalogueEntry({
   datasetId: 'tax-arrears',
-  version: 1,
   name: 'Tax arrears',
-  provider: 'taxation',
-  fields: [
-    { name: 'arrears', type: 'number', classification: 'personal', grade: 'core', masking: 'none' },
-  ],
-  format: 'json',
-  updateFrequency: 'daily',
-  sharing: { category: 'unconditional' },
-  methods: ['api'],
-  secrecy: 'none',
-};
+  fields: [catalogueField('arrears', { type: 'number', grade: 'core' })],
+});
 
 describe('governance duty timer (e2e, idle ledger)', () => {
-  let dir: string;
-  let nats: NatsCluster;
-  let ledger: LocalLedgerCluster;
-  let client: NatsConnection;
-  let ledgerClient: LedgerClient;
+  let net: ActorLedger;
   let service: GovernanceService;
   let calendar: WorkingCalendar;
-  const keys = Object.fromEntries(
-    Object.keys(ACTORS).map((k) => [k, getSuite('intl').generateSigningKey()]),
-  ) as Record<Who, SigningPrivateKey>;
-  const entries = new Map<number, FollowedEntry>();
-  let counter = 0;
-  const sign = (who: Who, type: string, body: Record<string, unknown>): Submission =>
-    createSubmission(
-      {
-        type,
-        actor: ACTORS[who],
-        idem: `gov-timer-e2e-${process.pid}-${counter++}`,
-        body: body as never,
-      },
-      keys[who],
-    );
-  const ofType = (type: string): FollowedEntry[] =>
-    [...entries.values()].filter((e) => e.entry.type === type);
+  const { sign, keys, registry } = createSigner(
+    {
+      taxGateway: 'dept/taxation/gateway',
+      landGateway: 'dept/natural-resources/gateway',
+      landOffice: 'dept/natural-resources/office',
+      alice: 'dept/taxation/officer/alice',
+      engine: 'gov/policy-engine',
+    },
+    'gov-timer-e2e',
+  );
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'govx-governance-timer-'));
-    nats = await NatsCluster.start({ size: 3, dir: join(dir, 'nats') });
-    ledger = await LocalLedgerCluster.start({
-      dir: join(dir, 'ledger'),
-      natsServers: nats.urls,
-      postgresUrl: POSTGRES,
-      databasePrefix: LEDGER_PREFIX,
-      keys: (Object.keys(ACTORS) as Who[]).map((w) => ({
-        actor: ACTORS[w],
-        publicKeyPem: keys[w].publicKey.toPem(),
-      })),
-      checkpoint: { everyEntries: 50, everyMs: 300 },
-    });
-    await ledger.waitForSequencer();
-    client = await connectBus({ servers: nats.urls, name: 'governance-timer-e2e' });
-    ledgerClient = new LedgerClient(client);
-    ledgerClient.follow(0, async (e) => void entries.set(e.seq, e));
+    net = await startActorLedger('governance_timer', registry);
     const calendarConfig: CalendarConfig = {
       weekend: [],
       compressed: { epoch: new Date().toISOString(), dayMs: DAY_MS },
     };
     calendar = new WorkingCalendar(calendarConfig);
     const config: GovernanceConfig = {
-      natsServers: nats.urls,
+      natsServers: net.nats.urls,
       databaseUrl: `${POSTGRES}/${DATABASE}`,
       http: { host: '127.0.0.1', port: 0 },
       engineKey: keys.engine,
@@ -116,41 +61,26 @@ describe('governance duty timer (e2e, idle ledger)', () => {
 
   afterAll(async () => {
     await service?.stop();
-    await client?.drain();
-    await ledger?.stop();
-    await nats?.stop();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    for (let i = 1; i <= 3; i++)
-      await admin.query(`DROP DATABASE IF EXISTS ${LEDGER_PREFIX}_${i} WITH (FORCE)`);
-    await admin.end();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await net?.stop([DATABASE]);
   });
 
   it('breaches an answer and a correction deadline, and terminates an unremedied suspension, with nothing else arriving', async () => {
-    await ledgerClient.submit(sign('taxGateway', 'catalogue.publish', catalogue as never));
-    const request = await ledgerClient.submit(
-      sign('landGateway', 'request', {
-        requestId: 'timer-1',
-        provider: 'taxation',
-        datasetId: 'tax-arrears',
-        datasetVersion: 1,
-        fields: ['arrears'],
-        purpose: 'land registration',
-        legalBasis: 'Civil Code art. 214',
-        scenario: 'registration of a transfer',
-        scope: 'the seller named',
-        method: 'api',
-        timeLimit: '2099-06-30',
-        duty: 'real-estate registration',
-        subjectCommitment: 'ab'.repeat(32),
-        subjectSealed: 'cafe',
-      }),
+    await net.ledgerClient.submit(sign('taxGateway', 'catalogue.publish', catalogue as never));
+    const request = await net.ledgerClient.submit(
+      sign(
+        'landGateway',
+        'request',
+        dataRequest('timer-1', {
+          datasetId: 'tax-arrears',
+          fields: ['arrears'],
+          scenario: 'registration of a transfer',
+          timeLimit: '2099-06-30',
+        }),
+      ),
     );
     const requestRef = { seq: request.seq, leaf: request.leafHash };
-    await ledgerClient.submit(sign('landOffice', 'request.endorse', { request: requestRef }));
-    const correction = await ledgerClient.submit(
+    await net.ledgerClient.submit(sign('landOffice', 'request.endorse', { request: requestRef }));
+    const correction = await net.ledgerClient.submit(
       sign('landOffice', 'correction.request', {
         correctionId: 'timer-c-1',
         provider: 'taxation',
@@ -160,7 +90,7 @@ describe('governance duty timer (e2e, idle ledger)', () => {
       }),
     );
     const remedyBy = calendar.localDate(new Date(Date.now() + 2 * DAY_MS).toISOString());
-    const suspension = await ledgerClient.submit(
+    const suspension = await net.ledgerClient.submit(
       sign('alice', 'sanction.suspend', {
         department: 'education',
         reason: 'data used beyond its purpose',
@@ -170,13 +100,14 @@ describe('governance duty timer (e2e, idle ledger)', () => {
     // From here on nobody submits: only governance's timer can bring anything due.
     await waitFor(
       'two breaches per deadline and a termination',
-      async () => ofType('deadline.breach').length >= 4 && ofType('sanction.terminate').length >= 1,
+      async () =>
+        net.ofType('deadline.breach').length >= 4 && net.ofType('sanction.terminate').length >= 1,
       60_000,
     );
     const pending = await service.request('timer-1');
     expect(pending?.state).toBe('pending'); // highest grade: before officers, never answered
 
-    const breaches = ofType('deadline.breach').map((e) => ({
+    const breaches = net.ofType('deadline.breach').map((e) => ({
       time: e.entry.time,
       actor: e.entry.actor,
       body: e.entry.body as unknown as DeadlineBreachBody,
@@ -200,7 +131,7 @@ describe('governance duty timer (e2e, idle ledger)', () => {
           : calendar.addWorkingDays(b.body.deadline, 1);
       expect(Date.parse(b.time)).toBeGreaterThanOrEqual(Date.parse(due));
     }
-    const [terminate] = ofType('sanction.terminate');
+    const [terminate] = net.ofType('sanction.terminate');
     const body = terminate!.entry.body as unknown as SanctionBody;
     expect(terminate!.entry.actor).toBe('gov/policy-engine');
     expect(body.suspension).toEqual({ seq: suspension.seq, leaf: suspension.leafHash });
@@ -212,10 +143,10 @@ describe('governance duty timer (e2e, idle ledger)', () => {
     await service.timer.fire();
     await service.timer.fire();
     await service.flushOutbox();
-    const tip = Math.max(...entries.keys());
+    const tip = Math.max(...net.entries.keys());
     await service.waitForSeq(tip);
-    expect(ofType('deadline.breach')).toHaveLength(4);
-    expect(ofType('sanction.terminate')).toHaveLength(1);
+    expect(net.ofType('deadline.breach')).toHaveLength(4);
+    expect(net.ofType('sanction.terminate')).toHaveLength(1);
     const [sanction] = await service.db.query(
       `SELECT state FROM governance_sanctions WHERE department = 'education'`,
     );
