@@ -3,7 +3,6 @@
 // due by the wall clock while the ledger is idle; each owed entry is written once, under the
 // same idempotency key and bytes the ledger-time path writes; placed entries are applied.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CataloguePublishBody } from '@govx/contracts';
 import { getSuite } from '@govx/crypto';
 import {
   connectGovernanceDatabase,
@@ -14,51 +13,36 @@ import {
 } from '@govx/governance';
 import { WorkingCalendar } from '@govx/policy';
 import fc from 'fast-check';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { POSTGRES } from './support/ledger-harness.js';
+import {
+  dropDatabases,
+  numberedDatabases,
+  POSTGRES,
+  testDatabaseName,
+} from './support/databases.js';
+import { catalogueEntry, catalogueField, dataRequest } from './support/fixtures.js';
 
-const PREFIX = `govx_test_governance_duties_${process.pid}`;
+const PREFIX = testDatabaseName('governance_duties');
 const engineKey = getSuite('intl').generateSigningKey();
 const GRACE = 2_000;
 const APPROVED_AT = '2026-11-27T02:00:06.000Z';
 
-const catalogue: CataloguePublishBody = {
+const catalogue = catalogueEntry({
   datasetId: 'household',
-  version: 1,
   name: 'Household register',
   provider: 'public-security',
-  fields: [
-    {
-      name: 'members',
-      type: 'integer',
-      classification: 'personal',
-      grade: 'general',
-      masking: 'none',
-    },
-  ],
-  format: 'json',
-  updateFrequency: 'daily',
-  sharing: { category: 'unconditional' },
-  methods: ['api'],
-  secrecy: 'none',
-};
-const request = {
-  requestId: 'q-1',
+  fields: [catalogueField('members', { type: 'integer' })],
+});
+const request = dataRequest('q-1', {
   provider: 'public-security',
   datasetId: 'household',
-  datasetVersion: 1,
   fields: ['members'],
   purpose: 'social assistance',
   legalBasis: 'Social Assistance Measures art. 9',
   scenario: 'eligibility check',
   scope: 'the applicant',
-  method: 'api',
-  timeLimit: '2027-06-30',
   duty: 'minimum living allowance',
-  subjectCommitment: 'ab'.repeat(32),
-  subjectSealed: 'cafe',
-};
+});
 const leaf = (seq: number): string => seq.toString(16).padStart(64, 'c');
 const ref = (seq: number): { seq: number; leaf: string } => ({ seq, leaf: leaf(seq) });
 
@@ -159,11 +143,7 @@ describe('governance timed duties (PostgreSQL, manual clock)', () => {
 
   afterAll(async () => {
     for (const db of dbs) await db.destroy();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    for (const n of [1, 2, 3])
-      await admin.query(`DROP DATABASE IF EXISTS ${PREFIX}_${n} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabases(numberedDatabases(PREFIX));
   });
 
   it('fires deadlines, a correction breach and a termination by the wall clock on an idle ledger', async () => {

@@ -12,59 +12,38 @@ import {
 import { getSuite } from '@govx/crypto';
 import { connectGovernanceDatabase, GovernanceProjection } from '@govx/governance';
 import { WorkingCalendar } from '@govx/policy';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { POSTGRES } from './support/ledger-harness.js';
+import {
+  dropDatabases,
+  numberedDatabases,
+  POSTGRES,
+  testDatabaseName,
+} from './support/databases.js';
+import { catalogueEntry, catalogueField, dataRequest } from './support/fixtures.js';
 
-const PREFIX = `govx_test_governance_projection_${process.pid}`;
+const PREFIX = testDatabaseName('governance_projection');
 const engineKey = getSuite('intl').generateSigningKey();
 
-const v1: CataloguePublishBody = {
-  datasetId: 'tax-clearance',
-  version: 1,
-  name: 'Tax clearance record',
-  provider: 'taxation',
-  fields: [
-    {
-      name: 'cleared',
-      type: 'boolean',
-      classification: 'personal',
-      grade: 'general',
-      masking: 'none',
-    },
-  ],
-  format: 'json',
-  updateFrequency: 'daily',
+const v1 = catalogueEntry({
   sharing: {
     category: 'conditional',
     conditions: ['registration only'],
     scope: 'one person',
     purposes: ['land registration'],
   },
-  methods: ['api'],
-  secrecy: 'none',
-};
+});
 const v2: CataloguePublishBody = {
   ...v1,
   version: 2,
   sharing: { ...v1.sharing, conditions: ['registration only', 'a notarised consent'] },
 };
-const request = (requestId: string): Record<string, unknown> => ({
-  requestId,
-  provider: 'taxation',
-  datasetId: 'tax-clearance',
-  datasetVersion: 2,
-  fields: ['cleared'],
-  purpose: 'land registration',
-  legalBasis: 'Civil Code art. 214',
-  scenario: 'registration',
-  scope: 'the seller',
-  method: 'api',
-  timeLimit: '2027-06-30',
-  duty: 'registration',
-  subjectCommitment: 'ab'.repeat(32),
-  subjectSealed: 'cafe',
-});
+const request = (requestId: string): Record<string, unknown> =>
+  dataRequest(requestId, {
+    datasetVersion: 2,
+    scenario: 'registration',
+    scope: 'the seller',
+    duty: 'registration',
+  });
 const leaf = (seq: number): string => seq.toString(16).padStart(64, '0');
 const ref = (seq: number): { seq: number; leaf: string } => ({ seq, leaf: leaf(seq) });
 
@@ -190,11 +169,7 @@ describe('GovernanceProjection (PostgreSQL)', () => {
 
   afterAll(async () => {
     for (const db of dbs) await db.destroy();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    for (const n of [1, 2, 3])
-      await admin.query(`DROP DATABASE IF EXISTS ${PREFIX}_${n} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabases(numberedDatabases(PREFIX));
   });
 
   it('applies the log: versions, refusals, breaches, materials, sanctions', async () => {
@@ -272,13 +247,11 @@ describe('GovernanceProjection (PostgreSQL)', () => {
       ...v1,
       fields: [
         ...v1.fields,
-        {
-          name: 'arrears',
+        catalogueField('arrears', {
           type: 'number',
           classification: 'sensitive-personal',
           grade: 'core',
-          masking: 'none',
-        },
+        }),
       ],
     };
     const approve = (
