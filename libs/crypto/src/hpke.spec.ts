@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fromHex, toHex } from './bytes.js';
-import { X25519PrivateKey } from './encryption-key.js';
+import { Sm2EncryptionPrivateKey, X25519PrivateKey } from './encryption-key.js';
+import { bigintFromBytes, publicFromScalar } from './sm2.js';
 import { DecryptionError } from './errors.js';
 import { hpkeOpen, hpkeSealWithEphemeral } from './hpke.js';
 import type { HpkeSuite } from './hpke.js';
@@ -44,6 +45,44 @@ describe(hpkeSealWithEphemeral.name, () => {
     expect(toHex(sealed.enc)).toBe(A1.pkEm);
     expect(toHex(sealed.ciphertext)).toBe(A1.ciphertext);
   });
+
+  it('gives the same bytes to a recipient key object (its native key reused) as to raw bytes', () => {
+    const recipient = new X25519PrivateKey(fromHex(A1.skRm)).publicKey;
+    const seal = (to: Uint8Array | typeof recipient, info = A1.info): string =>
+      toHex(
+        hpkeSealWithEphemeral(
+          A1_SUITE,
+          to,
+          new X25519PrivateKey(fromHex(A1.skEm)),
+          fromHex(info),
+          fromHex(A1.aad),
+          fromHex(A1.plaintext),
+        ).ciphertext,
+      );
+    // twice through the object (import, then the cached key), and a second info (its own context)
+    expect([seal(recipient), seal(recipient), seal(fromHex(A1.pkRm))]).toEqual([
+      A1.ciphertext,
+      A1.ciphertext,
+      A1.ciphertext,
+    ]);
+    expect(seal(recipient, A1.info + '00')).not.toBe(A1.ciphertext);
+    expect(seal(recipient)).toBe(A1.ciphertext);
+  });
+});
+
+describe('X25519PrivateKey.generate()', () => {
+  it('holds the same key pair as the key imported from its secret', () => {
+    for (let i = 0; i < 20; i++) {
+      const generated = X25519PrivateKey.generate();
+      const again = new X25519PrivateKey(
+        new Uint8Array(Buffer.from(generated.toJwk().d ?? '', 'base64url')),
+      );
+      expect(toHex(again.publicKey.raw)).toBe(toHex(generated.publicKey.raw));
+      expect(again.toPem()).toBe(generated.toPem());
+      const peer = X25519PrivateKey.generate().publicKey;
+      expect(toHex(generated.dh(peer))).toBe(toHex(again.dh(peer.raw)));
+    }
+  });
 });
 
 describe(hpkeOpen.name, () => {
@@ -65,5 +104,15 @@ describe(hpkeOpen.name, () => {
   it('throws DecryptionError for another info or a low-order enc (RFC 9180 §7.1.4)', () => {
     expect(() => open(A1.pkEm, A1.info + '00')).toThrow(DecryptionError);
     expect(() => open('00'.repeat(32))).toThrow(/not a valid public key/);
+  });
+});
+
+describe('Sm2EncryptionPrivateKey', () => {
+  it('takes its public key from the native key: d·G as computed apart', () => {
+    for (let i = 0; i < 5; i++) {
+      const key = Sm2EncryptionPrivateKey.generate();
+      const d = bigintFromBytes(new Uint8Array(Buffer.from(key.toJwk().d ?? '', 'base64url')));
+      expect(toHex(key.publicKey.raw)).toBe(toHex(publicFromScalar(d)));
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { HashAlgorithm } from './algorithms.js';
 import { DecryptionError } from './errors.js';
 import type { DhPrivateKey } from './encryption-key.js';
 import { hkdfExpand, hkdfExtract } from './hash.js';
+import type { EncryptionPublicKey } from './types.js';
 
 export interface HpkeSuite {
   readonly kemId: number;
@@ -79,17 +80,47 @@ interface AeadContext {
   readonly nonce: Uint8Array;
 }
 
+interface ScheduleConstants {
+  readonly suiteId: Uint8Array;
+  /** key_schedule_context = mode ‖ psk_id_hash ‖ info_hash, by info (hex). */
+  readonly contexts: Map<string, Uint8Array>;
+}
+
+/** Per suite object: suite_id and the contexts of the few infos used (seal has one per suite). */
+const scheduleConstants = new WeakMap<HpkeSuite, ScheduleConstants>();
+const MAX_CACHED_INFOS = 16;
+
+/** key_schedule_context for mode_base (§5.1); depends only on the suite and info, so cached. */
+function scheduleContext(
+  suite: HpkeSuite,
+  info: Uint8Array,
+): ScheduleConstants & { context: Uint8Array } {
+  let constants = scheduleConstants.get(suite);
+  if (constants === undefined) {
+    const suiteId = concatBytes(
+      utf8('HPKE'),
+      i2osp2(suite.kemId),
+      i2osp2(suite.kdfId),
+      i2osp2(suite.aeadId),
+    );
+    constants = { suiteId, contexts: new Map() };
+    scheduleConstants.set(suite, constants);
+  }
+  const key = Buffer.from(info.buffer, info.byteOffset, info.byteLength).toString('hex');
+  let context = constants.contexts.get(key);
+  if (context === undefined) {
+    const { suiteId } = constants;
+    const pskIdHash = labeledExtract(suite.kdf, suiteId, EMPTY, 'psk_id_hash', EMPTY);
+    const infoHash = labeledExtract(suite.kdf, suiteId, EMPTY, 'info_hash', info);
+    context = concatBytes(new Uint8Array([0]), pskIdHash, infoHash);
+    if (constants.contexts.size < MAX_CACHED_INFOS) constants.contexts.set(key, context);
+  }
+  return { ...constants, context };
+}
+
 /** KeySchedule for mode_base (§5.1): no PSK. Sequence number 0, so the nonce is base_nonce. */
 function keySchedule(suite: HpkeSuite, sharedSecret: Uint8Array, info: Uint8Array): AeadContext {
-  const suiteId = concatBytes(
-    utf8('HPKE'),
-    i2osp2(suite.kemId),
-    i2osp2(suite.kdfId),
-    i2osp2(suite.aeadId),
-  );
-  const pskIdHash = labeledExtract(suite.kdf, suiteId, EMPTY, 'psk_id_hash', EMPTY);
-  const infoHash = labeledExtract(suite.kdf, suiteId, EMPTY, 'info_hash', info);
-  const context = concatBytes(new Uint8Array([0]), pskIdHash, infoHash);
+  const { suiteId, context } = scheduleContext(suite, info);
   const secret = labeledExtract(suite.kdf, suiteId, sharedSecret, 'secret', EMPTY);
   return {
     key: labeledExpand(suite.kdf, suiteId, secret, 'key', context, suite.keyLength),
@@ -103,21 +134,22 @@ export interface HpkeSealed {
 }
 
 /**
- * SealBase (§6.1) with a caller-chosen ephemeral key: production passes a fresh one,
+ * SealBase (§6.1) to pkR (raw, or a key object whose native key is reused) with a caller-chosen ephemeral key: production passes a fresh one,
  * tests pass RFC 9180's skEm. MUST NOT reuse an ephemeral key across messages.
  */
 export function hpkeSealWithEphemeral(
   suite: HpkeSuite,
-  recipientRaw: Uint8Array,
+  recipient: Uint8Array | EncryptionPublicKey,
   ephemeral: DhPrivateKey,
   info: Uint8Array,
   aad: Uint8Array,
   plaintext: Uint8Array,
 ): HpkeSealed {
   const enc = ephemeral.publicKey.raw;
+  const recipientRaw = recipient instanceof Uint8Array ? recipient : recipient.raw;
   const sharedSecret = extractAndExpand(
     suite,
-    ephemeral.dh(recipientRaw),
+    ephemeral.dh(recipient),
     concatBytes(enc, recipientRaw),
   );
   const { key, nonce } = keySchedule(suite, sharedSecret, info);

@@ -89,7 +89,7 @@ export function sealEnvelope(
   const head = header(suite);
   const { enc, ciphertext } = hpkeSealWithEphemeral(
     HPKE_SUITES[suite],
-    recipient.raw,
+    recipient,
     newEphemeral(suite),
     info(head),
     aad,

@@ -8,29 +8,46 @@ import {
   verify,
 } from 'node:crypto';
 import { getSuite, type SuiteId } from '@govx/crypto';
-import { measure, type Measurement } from './measure.js';
+import { formatRate, measure, type Measurement } from './measure.js';
+
+/** A row with the CPU time (user + system, `process.cpuUsage`) per operation of its timed loop. */
+export interface CryptoMeasurement extends Measurement {
+  readonly cpuMicrosPerOp: number;
+}
 
 export interface CryptoBenchResult {
-  readonly rows: readonly Measurement[];
+  readonly rows: readonly CryptoMeasurement[];
+}
+
+/** One line per row: rate (wall) and CPU µs per operation (load-independent, mostly). */
+export function printCryptoBench(result: CryptoBenchResult, print: (line: string) => void): void {
+  for (const m of result.rows) {
+    print(
+      `  ${m.name.padEnd(50)} ${formatRate(m.perSecond).padStart(12)} /s ${m.cpuMicrosPerOp.toFixed(1).padStart(9)} µs CPU/op`,
+    );
+  }
 }
 
 const MESSAGE = new Uint8Array(Buffer.alloc(200, 'govx'));
 
 export function runCryptoBench(ops: number): CryptoBenchResult {
-  const rows: Measurement[] = [];
+  const rows: CryptoMeasurement[] = [];
   const loop = (name: string, n: number, fn: () => void): void => {
-    rows.push(
-      measure(
-        name,
-        n,
-        () => {
-          for (let i = 0; i < n; i++) fn();
-        },
-        () => {
-          for (let i = 0; i < Math.min(n, 200); i++) fn();
-        },
-      ),
+    let cpu = 0;
+    const m = measure(
+      name,
+      n,
+      () => {
+        const start = process.cpuUsage();
+        for (let i = 0; i < n; i++) fn();
+        const used = process.cpuUsage(start);
+        cpu = used.user + used.system;
+      },
+      () => {
+        for (let i = 0; i < Math.min(n, 200); i++) fn();
+      },
     );
+    rows.push({ ...m, cpuMicrosPerOp: cpu / n });
   };
   loop('raw node:crypto SHA-256, 200 B', ops * 10, () => hash('sha256', MESSAGE, 'buffer'));
   loop('raw node:crypto SM3, 200 B', ops * 10, () => hash('sm3', MESSAGE, 'buffer'));

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { printAppendBench, runAppendBench } from '../bench/append.bench.js';
 import { printCoreBench, runCoreBench } from '../bench/core.bench.js';
-import { runCryptoBench } from '../bench/crypto.bench.js';
+import { printCryptoBench, runCryptoBench } from '../bench/crypto.bench.js';
 import { printExchangeBench, runExchangeBench } from '../bench/exchange.bench.js';
 import { runPolicyBench } from '../bench/policy.bench.js';
 import { formatRate } from '../bench/measure.js';
@@ -48,9 +48,7 @@ export function registerBenchCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;
       }
-      for (const m of result.rows) {
-        process.stdout.write(`  ${m.name.padEnd(50)} ${formatRate(m.perSecond).padStart(12)} /s\n`);
-      }
+      printCryptoBench(result, (line) => void process.stdout.write(`${line}\n`));
     });
   bench
     .command('policy')
