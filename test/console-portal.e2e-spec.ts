@@ -4,7 +4,9 @@
 // highlighted); a receipt check in the browser (WebCrypto SHA-256 and Ed25519) succeeds for a
 // real entry and fails for a forged leaf hash; an officer signs in, loads her key and approves a
 // pending request, which becomes a ledger entry signed by her; an auditor browses entries and
-// sees a checkpoint's cosignatures verified.
+// sees a checkpoint's cosignatures verified; under four eyes the provider's officer sees the
+// request wait for the requester's sign-off, the requester's officer gives only that sign-off,
+// then the provider's officer gives the final approval, which is the approval on the ledger.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,7 @@ const ACTORS = {
   landGateway: 'dept/natural-resources/gateway',
   landOffice: 'dept/natural-resources/office',
   alice: 'dept/taxation/officer/alice',
+  bob: 'dept/natural-resources/officer/bob',
   engine: 'gov/policy-engine',
 } as const;
 type Who = keyof typeof ACTORS;
@@ -347,5 +350,149 @@ describe('console (e2e, Chromium)', () => {
     const cosigs = await page.locator('#cosignatures tbody tr').allTextContents();
     expect(cosigs).toHaveLength(3);
     for (const c of cosigs) expect(c).toContain('verified');
+  });
+
+  it("four eyes in the console: the requester's officer signs off first, the provider's officer gives the final approval", async () => {
+    await governance.app.get(AccessService).createAccount({
+      name: 'bob',
+      kind: AccountKind.Person,
+      roles: [Role.Officer],
+      department: 'natural-resources',
+      actor: ACTORS.bob,
+      password: PASSWORD,
+    });
+    // A field of the highest grade: the category default asks for four eyes.
+    await ledgerClient.submit(
+      sign('taxGateway', 'catalogue.publish', {
+        ...catalogue,
+        datasetId: 'tax-arrears',
+        name: 'Tax arrears',
+        fields: [
+          {
+            name: 'arrears',
+            type: 'number',
+            classification: 'personal',
+            grade: 'core',
+            masking: 'none',
+          },
+        ],
+      } as never),
+    );
+    const r = await ledgerClient.submit(
+      sign('landGateway', 'request', {
+        requestId: 'land-2',
+        provider: 'taxation',
+        datasetId: 'tax-arrears',
+        datasetVersion: 1,
+        fields: ['arrears'],
+        purpose: 'land registration',
+        legalBasis: 'Civil Code art. 214',
+        scenario: 'registration of a transfer of a parcel',
+        scope: 'the seller named',
+        method: 'api',
+        timeLimit: '2027-06-30',
+        duty: 'real-estate registration',
+        subjectCommitment: 'cd'.repeat(32),
+        subjectSealed: 'cafe',
+      }),
+    );
+    await ledgerClient.submit(
+      sign('landOffice', 'request.endorse', { request: { seq: r.seq, leaf: r.leafHash } }),
+    );
+    const card = page.locator('[data-request="land-2"]');
+    const signInAs = async (name: string, who: Who): Promise<void> => {
+      await page.goto(consoleUrl('officer'));
+      await page.locator('#signout, #signin-name').first().waitFor();
+      if ((await page.locator('#signout').count()) > 0) await page.click('#signout');
+      await page.locator('#signin-name').waitFor();
+      await page.fill('#signin-name', name);
+      await page.fill('#signin-password', PASSWORD);
+      await page.click('#signin-submit');
+      await page.locator('#officer-key').waitFor();
+      expect(await page.inputValue('#officer-actor')).toBe(ACTORS[who]);
+      await page.fill('#officer-key', keys[who].toPem());
+      await page.click('#officer-key-load');
+      await page.locator('#officer-key-status', { hasText: 'loaded (' }).waitFor();
+      await waitFor('land-2 in the queue', async () => {
+        await page.click('#queue-refresh');
+        return (await card.count()) === 1;
+      });
+    };
+    const order = (): Promise<string[]> => card.locator('ol.four-eyes li').allTextContents();
+    const approvalsOfLand2 = (): FollowedEntry[] =>
+      [...entries.values()].filter(
+        (e) =>
+          e.entry.type === 'decision.approve' &&
+          (e.entry.body as { request: { seq: number } }).request.seq === r.seq,
+      );
+
+    // The provider's officer first: the state is shown, the approval is not offered.
+    await signInAs('alice', 'alice');
+    expect(await card.textContent()).toContain('officers: four-eyes');
+    expect(await order()).toEqual([
+      'sign-off by an officer of natural-resources (requesting department): waiting',
+      'final approval by an officer of taxation (providing department): waiting',
+    ]);
+    expect(await card.locator('button.approve').isDisabled()).toBe(true);
+    expect(await card.locator('.approval-state').textContent()).toBe(
+      "waiting for the requesting department's sign-off (natural-resources)",
+    );
+
+    // The requester's officer: only the first sign-off, not final; deny is the provider's.
+    await signInAs('bob', 'bob');
+    expect(await card.locator('button.approve').textContent()).toBe('Sign off (first of two)');
+    expect(await card.locator('button.deny').isDisabled()).toBe(true);
+    await card.locator('button.approve').click();
+    await page.locator('#officer-status', { hasText: 'recorded as ledger entry' }).waitFor();
+    expect(await page.locator('#officer-status').textContent()).toContain('is now pending');
+    const signoff = Number(await page.locator('#officer-last').textContent());
+    await waitFor('the follower', async () => entries.has(signoff));
+    expect(entries.get(signoff)!.entry).toMatchObject({
+      type: 'decision.approve',
+      actor: ACTORS.bob,
+      keyId: keys.bob.publicKey.keyId,
+      body: { request: { seq: r.seq, leaf: r.leafHash }, fields: ['arrears'], final: false },
+    });
+    await card.locator('.approval-state', { hasText: 'you signed off' }).waitFor();
+    expect(await card.locator('button.approve').isDisabled()).toBe(true);
+    expect((await order())[0]).toBe(
+      `sign-off by an officer of natural-resources (requesting department): done by ${ACTORS.bob}, entry ${signoff}`,
+    );
+
+    // The provider's officer after it: the final approval, which is the ledger's approval.
+    await signInAs('alice', 'alice');
+    expect((await order())[0]).toContain(`done by ${ACTORS.bob}`);
+    expect(await card.locator('button.approve').textContent()).toBe('Final approval');
+    await card.locator('button.approve').click();
+    await page.locator('#officer-status', { hasText: 'recorded as ledger entry' }).waitFor();
+    expect(await page.locator('#officer-status').textContent()).toContain('is now approved');
+    const final = Number(await page.locator('#officer-last').textContent());
+    await waitFor('the follower', async () => entries.has(final));
+    expect(entries.get(final)!.entry).toMatchObject({
+      type: 'decision.approve',
+      actor: ACTORS.alice,
+      keyId: keys.alice.publicKey.keyId,
+      body: { request: { seq: r.seq, leaf: r.leafHash }, fields: ['arrears'], final: true },
+    });
+    expect(
+      approvalsOfLand2().map((e) => [
+        e.seq,
+        e.entry.actor,
+        (e.entry.body as { final: boolean }).final,
+      ]),
+    ).toEqual([
+      [signoff, ACTORS.bob, false],
+      [final, ACTORS.alice, true],
+    ]);
+    const token = await page.evaluate<string>("sessionStorage.getItem('govx.console.token')");
+    const request = (await (
+      await fetch(`${governance.url}/governance/requests/land-2`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { state: string; approval: { seq: number } };
+    expect([request.state, request.approval.seq]).toEqual(['approved', final]);
+    expect(await card.count()).toBe(0);
+    // No refused attempt on the way: governance recorded no rejection.
+    expect([...entries.values()].filter((e) => e.entry.type === 'rejection')).toEqual([]);
   });
 });

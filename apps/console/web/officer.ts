@@ -1,6 +1,7 @@
 // The officer queue: pending requests with their evaluation trace and deadline; approve, deny
 // with reasons, or list the missing materials. Every action is an entry signed here with the
-// officer's own key (governance never holds officer keys: docs/governance.md).
+// officer's own key (governance never holds officer keys: docs/governance.md). Under four eyes
+// the card shows the order and offers each officer only the step that is theirs now.
 import { describe, gov } from './api.js';
 import { field, h, table } from './dom.js';
 import type { Json } from './jcs.js';
@@ -74,17 +75,93 @@ async function act(
   }
 }
 
-function card(item: QueueItem, status: HTMLElement, refresh: () => void): HTMLElement {
+/** Who signs in: the signed-in officer's department and ledger actor. */
+interface Officer {
+  readonly department: string | null;
+  readonly actor: string | null;
+}
+
+/**
+ * What this officer may do with the approval, in the one order governance takes
+ * (docs/governance.md "Officers"): one officer — the provider's, final; four eyes — the
+ * requesting department's officer signs first (`final: false`), then the providing
+ * department's officer gives the final approval. Anything else is shown, not sent: `final`
+ * null means the action is disabled and `label` says why.
+ */
+interface ApprovalStep {
+  readonly final: boolean | null;
+  readonly label: string;
+}
+
+function approvalStep(item: QueueItem, me: Officer): ApprovalStep {
+  const { requester, provider } = item;
+  const waitFinal = `waiting for the providing department's final approval (${provider})`;
+  if (item.officers !== 'four-eyes')
+    return me.department === provider
+      ? { final: true, label: 'Approve' }
+      : { final: null, label: `only an officer of ${provider} decides` };
+  if (me.department !== requester && me.department !== provider)
+    return {
+      final: null,
+      label: `four eyes: an officer of ${requester}, then one of ${provider}`,
+    };
+  if (item.signoffs.length === 0)
+    return me.department === requester
+      ? { final: false, label: 'Sign off (first of two)' }
+      : {
+          final: null,
+          label: `waiting for the requesting department's sign-off (${requester})`,
+        };
+  if (item.signoffs.some((s) => s.officer === me.actor))
+    return { final: null, label: `you signed off; ${waitFinal}` };
+  // Where a department asks itself, another officer of it gives the final approval.
+  return me.department === provider
+    ? { final: true, label: 'Final approval' }
+    : { final: null, label: `${requester} signed off; ${waitFinal}` };
+}
+
+/** The four-eyes order, each step done (by whom, at which seq) or waiting. */
+function fourEyesOrder(item: QueueItem): HTMLElement {
+  const first = item.signoffs[0];
+  return h(
+    'ol',
+    { class: 'four-eyes' },
+    h(
+      'li',
+      { class: first ? 'done' : 'waiting' },
+      `sign-off by an officer of ${item.requester} (requesting department): `,
+      first ? `done by ${first.officer}, entry ${first.seq}` : 'waiting',
+    ),
+    h(
+      'li',
+      { class: 'waiting' },
+      `final approval by an officer of ${item.provider} (providing department): waiting`,
+    ),
+  );
+}
+
+function card(item: QueueItem, me: Officer, status: HTMLElement, refresh: () => void): HTMLElement {
   const ref = { seq: item.request.seq, leaf: item.request.leaf };
   const fields = item.evaluation?.fields ?? (item.body['fields'] as string[] | undefined) ?? [];
   const id = item.requestId;
+  const step = approvalStep(item, me);
   const approve = (): void => {
+    if (step.final === null) return;
     const expires = new Date(Date.now() + APPROVAL_DAYS * 86_400_000)
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
-    // Four-eyes: the first sign-off is not final, the second one is.
-    const final = item.officers !== 'four-eyes' || item.signoffs.length > 0;
-    void act(item, 'decision.approve', { request: ref, fields, expires, final }, status, refresh);
+    void act(
+      item,
+      'decision.approve',
+      { request: ref, fields, expires, final: step.final },
+      status,
+      refresh,
+    );
+  };
+  const provider = me.department === item.provider;
+  const onlyProvider = {
+    disabled: !provider,
+    title: provider ? false : `only an officer of ${item.provider} decides`,
   };
   return h(
     'article',
@@ -116,7 +193,18 @@ function card(item: QueueItem, status: HTMLElement, refresh: () => void): HTMLEl
         ]),
       ),
     ),
-    h('button', { class: 'approve', onclick: approve }, 'Approve'),
+    item.officers === 'four-eyes' ? fourEyesOrder(item) : false,
+    h(
+      'button',
+      {
+        class: 'approve',
+        'data-final': step.final === null ? 'none' : String(step.final),
+        onclick: approve,
+        disabled: step.final === null,
+      },
+      step.final === null ? 'Approve' : step.label,
+    ),
+    step.final === null ? h('span', { class: 'approval-state' }, step.label) : false,
     h('textarea', {
       id: `reasons-${id}`,
       rows: '2',
@@ -127,6 +215,7 @@ function card(item: QueueItem, status: HTMLElement, refresh: () => void): HTMLEl
       'button',
       {
         class: 'deny',
+        ...onlyProvider,
         onclick: () =>
           void act(
             item,
@@ -148,6 +237,7 @@ function card(item: QueueItem, status: HTMLElement, refresh: () => void): HTMLEl
       'button',
       {
         class: 'materials',
+        ...onlyProvider,
         onclick: () =>
           void act(
             item,
@@ -208,6 +298,7 @@ export async function renderOfficer(root: HTMLElement): Promise<void> {
     root.replaceChildren(signInForm(again));
     return;
   }
+  const officer: Officer = { department: me.department ?? null, actor: me.actor ?? null };
   const status = h('p', { id: 'officer-status' });
   const list = h('div', { id: 'queue' }, 'loading…');
   const refresh = async (): Promise<void> => {
@@ -215,7 +306,7 @@ export async function renderOfficer(root: HTMLElement): Promise<void> {
       const queue = await gov<QueueItem[]>('GET', '/governance/queue');
       list.replaceChildren(
         ...(queue.length
-          ? queue.map((q) => card(q, status, () => void refresh()))
+          ? queue.map((q) => card(q, officer, status, () => void refresh()))
           : [h('p', {}, 'The queue is empty.')]),
       );
     } catch (e) {
@@ -227,7 +318,11 @@ export async function renderOfficer(root: HTMLElement): Promise<void> {
       'p',
       {},
       `Signed in as ${me.name} (${me.roles.join(', ')}${me.department ? `, ${me.department}` : ''}) `,
-      signOutButton(again),
+      signOutButton(() => {
+        // The next person at this tab MUST NOT sign with the previous officer's key.
+        key = null;
+        again();
+      }),
     ),
     keyForm(me.actor),
     h('p', {}, 'last entry: ', h('span', { id: 'officer-last' }, '—')),
