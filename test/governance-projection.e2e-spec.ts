@@ -281,6 +281,21 @@ describe('GovernanceProjection (PostgreSQL)', () => {
       approve('dept/natural-resources/officer/dan', true), // 10: the requester's final word
       approve('dept/taxation/officer/alice', false), // 11: the provider's word is final
       approve('dept/taxation/officer/alice', true), // 12: the final approval
+      approve('dept/taxation/officer/carol', true), // 13: a second final approval
+      approve('dept/natural-resources/officer/qian', false), // 14: a sign-off after it
+      approve('dept/taxation/officer/alice', true), // 15: the same final approval again
+      [
+        'decision.approve',
+        'gov/policy-engine',
+        {
+          request: ref(1),
+          fields: ['arrears'],
+          expires: '2027-01-15T00:00:00Z',
+          final: true,
+          policy: { id: 'category-default', version: 1 },
+          traceHash: 'ab'.repeat(32),
+        },
+      ], // 16: the engine after the officers
     ];
     for (const [seq, [type, actor, body]] of log.entries())
       await db.transaction((m) =>
@@ -319,6 +334,10 @@ describe('GovernanceProjection (PostgreSQL)', () => {
       [10, expect.stringMatching(/^ignored: .*never the final approval/)],
       [11, expect.stringMatching(/^ignored: four-eyes: this sign-off by taxation is the final/)],
       [12, 'applied'],
+      [13, 'ignored: request is approved, not pending'],
+      [14, 'ignored: request is approved, not pending'],
+      [15, 'ignored: request is approved, not pending'],
+      [16, expect.stringMatching(/^ignored: request is approved: the policy engine decides once/)],
     ]);
   });
 

@@ -498,7 +498,18 @@ export class GovernanceProjection {
       return r;
     }
     const r = await this.findRequest(m, (body as { request: EntryRef }).request);
-    if (actor === POLICY_ENGINE_ACTOR) return r;
+    // The engine decides once, on the endorsed request it evaluated (the outbox's
+    // `gov-decision-<seq>`): an engine decision on any other state (a second final approval,
+    // one after the officers') changes nothing, like an officer's (the audit's approval.second-final).
+    if (actor === POLICY_ENGINE_ACTOR) {
+      if (r.state !== 'submitted' || !r.endorsedAt)
+        throw new GovernanceActionError(
+          'not-pending',
+          `request is ${r.endorsedAt ? r.state : 'not endorsed'}: the policy engine decides once, at the endorsement`,
+          'body.request',
+        );
+      return r;
+    }
     if (type === T.DecisionApprove) {
       const b = body as DecisionApproveBody;
       checkOfficerApproval(r, actor, b.final);
