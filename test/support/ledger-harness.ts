@@ -9,8 +9,9 @@ import { expect } from '@jest/globals';
 import { createSubmission, StreamingVerifier, type Submission } from '@govx/ledger-core';
 import pg from 'pg';
 import { LocalLedgerCluster } from '../../apps/cli/src/up/ledger-cluster.js';
+import { dropDatabases, numberedDatabases, POSTGRES } from './databases.js';
 
-export const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
+export { POSTGRES };
 
 export interface Reply {
   ok: boolean;
@@ -148,11 +149,7 @@ export async function startHarness(
       await client.drain();
       await ledger.stop();
       await nats.stop();
-      const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-      await admin.connect();
-      for (let i = 1; i <= 3; i++)
-        await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${i} WITH (FORCE)`);
-      await admin.end();
+      await dropDatabases(numberedDatabases(prefix));
       if (!process.env['GOVX_KEEP_TEST_DIR']) await rm(dir, { recursive: true, force: true });
     },
   };
