@@ -2,11 +2,8 @@
 // catalogue, request, approval (signed here as the policy engine, until governance runs in
 // tests), transfer, receipt, use, destruction and erasure, verification-only queries, refusals
 // recorded as `rejection` entries, and an erased payload whose exchange still proves.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
+import { connectBus, LedgerClient, type NatsConnection } from '@govx/bus';
 import { getSuite, type SigningPrivateKey } from '@govx/crypto';
 import {
   demoBindings,
@@ -24,13 +21,11 @@ import {
 } from '@govx/gateway';
 import { policyMaskingProfileId, type EntryRef } from '@govx/contracts';
 import { checkProofDocument, createSubmission } from '@govx/ledger-core';
-import pg from 'pg';
-import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
+import { startActorLedger, type ActorLedger } from './support/actor-ledger.js';
+import { POSTGRES, testDatabaseName } from './support/databases.js';
 import { waitFor } from './support/ledger-harness.js';
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
-const PREFIX = `govx_test_gateway_x_${process.pid}`;
-const DATA_DB = `${PREFIX}_data`;
+const DATA_DB = testDatabaseName('gateway_x_data');
 const DEPTS = [
   { id: 'natural-resources', suite: 'intl' },
   { id: 'taxation', suite: 'sm' },
@@ -38,11 +33,7 @@ const DEPTS = [
 ] as const;
 
 describe('department gateways: the exchange', () => {
-  let dir: string;
-  let nats: NatsCluster;
-  let ledger: LocalLedgerCluster;
-  let nc: NatsConnection;
-  let client: LedgerClient;
+  let net: ActorLedger;
   let http: LedgerHttp;
   let world: DemoWorld;
   const engine = getSuite('intl').generateSigningKey();
@@ -71,7 +62,7 @@ describe('department gateways: the exchange', () => {
       actor?: string;
     } = {},
   ) =>
-    client.submit(
+    net.ledgerClient.submit(
       createSubmission(
         {
           type: 'decision.approve',
@@ -123,7 +114,7 @@ describe('department gateways: the exchange', () => {
       d.id === 'natural-resources' ? [] : demoBindings(dept),
     );
     sources.push(source);
-    const gnc = await connectBus({ servers: nats.urls, name: `gateway-${d.id}` });
+    const gnc = await connectBus({ servers: net.nats.urls, name: `gateway-${d.id}` });
     connections.push(gnc);
     const g = new Gateway({
       department: d.id,
@@ -147,18 +138,13 @@ describe('department gateways: the exchange', () => {
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'govx-gateway-x-'));
     world = generateDemoWorld();
     await ensureDatabase(POSTGRES, DATA_DB);
     for (const d of ['taxation', 'public-security'] as const)
       await loadDemoDepartment(`${POSTGRES}/${DATA_DB}`, demoDepartment(d), world);
-    nats = await NatsCluster.start({ size: 3, dir: join(dir, 'nats') });
-    ledger = await LocalLedgerCluster.start({
-      dir: join(dir, 'ledger'),
-      natsServers: nats.urls,
-      postgresUrl: POSTGRES,
-      databasePrefix: PREFIX,
-      keys: [
+    net = await startActorLedger(
+      'gateway_x',
+      [
         ...DEPTS.map((d, i) => ({
           actor: `dept/${d.id}/gateway`,
           publicKeyPem: keys[i]!.signing.publicKey.toPem(),
@@ -167,11 +153,9 @@ describe('department gateways: the exchange', () => {
         { actor: 'dept/natural-resources/office', publicKeyPem: office.publicKey.toPem() },
         { actor: 'dept/public-security/office', publicKeyPem: psOffice.publicKey.toPem() },
       ],
-      checkpoint: { everyEntries: 10, everyMs: 200 },
-    });
-    nc = await connectBus({ servers: nats.urls, name: 'gateway-exchange-e2e' });
-    client = new LedgerClient(nc);
-    http = new LedgerHttp(ledger.nodes[0]!.url);
+      { checkpoint: { everyEntries: 10, everyMs: 200 }, follow: false },
+    );
+    http = new LedgerHttp(net.ledger.nodes[0]!.url);
     peerKeys = Object.fromEntries(
       DEPTS.map((d, i) => [d.id, keys[i]!.encryption.publicKey.toPem()]),
     );
@@ -185,15 +169,7 @@ describe('department gateways: the exchange', () => {
     for (const g of gateways) await g.stop();
     for (const s of sources) await s.close();
     for (const c of connections) await c.drain();
-    await nc?.drain();
-    await ledger?.stop();
-    await nats?.stop();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    for (const db of [DATA_DB, `${PREFIX}_1`, `${PREFIX}_2`, `${PREFIX}_3`])
-      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin.end();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await net?.stop([DATA_DB]);
   }, 60_000);
 
   const owner = () => world.people.find((p) => p.idNumber === world.parcels[7]!.ownerIdNumber)!;
@@ -227,7 +203,9 @@ describe('department gateways: the exchange', () => {
     });
     expect(delivery.payload?.purpose).toBe('land parcel transfer registration');
     // Nothing personal on the ledger: neither the request nor the transfer names the subject.
-    const entries = await (await fetch(`${ledger.nodes[0]!.url}/entries?from=0&limit=1000`)).text();
+    const entries = await (
+      await fetch(`${net.ledger.nodes[0]!.url}/entries?from=0&limit=1000`)
+    ).text();
     expect(entries).not.toContain(person.idNumber);
     expect(entries).not.toContain(person.name);
     expect(tx().request(requestId).state).toBe('received');
@@ -286,7 +264,7 @@ describe('department gateways: the exchange', () => {
         },
       ],
     };
-    await client.submit(
+    await net.ledgerClient.submit(
       createSubmission(
         {
           type: 'policy.publish',
@@ -318,7 +296,7 @@ describe('department gateways: the exchange', () => {
       async () =>
         ps().index.exchanges.has(requestId) && ps().index.policies.has('ps-identity-sharing@2'),
     );
-    await client.submit(
+    await net.ledgerClient.submit(
       createSubmission(
         {
           type: 'decision.approve',
@@ -357,7 +335,7 @@ describe('department gateways: the exchange', () => {
       await waitFor('the request at the provider', async () =>
         ps().index.exchanges.has(r.requestId),
       );
-      await client.submit(
+      await net.ledgerClient.submit(
         createSubmission(
           {
             type: 'decision.approve',
@@ -520,7 +498,7 @@ describe('department gateways: the exchange', () => {
     expect(all.filter((x) => x.transfer).length).toBe(answeredBefore + 1);
     // Nothing answered twice, and no refusal from the replay.
     const res = await fetch(
-      `${ledger.nodes[0]!.url}/entries?type=transfer&actor=dept/taxation/gateway&limit=1000`,
+      `${net.ledger.nodes[0]!.url}/entries?type=transfer&actor=dept/taxation/gateway&limit=1000`,
     );
     const transfers = (
       (await res.json()) as { entries: { entry: { body: { approval: { seq: number } } } }[] }
@@ -551,7 +529,7 @@ describe('department gateways: the exchange', () => {
 
   it('the requester refuses a transfer whose hash differs or that answers another approval', async () => {
     await tx().stop();
-    const store = await PayloadStore.open(nc, {
+    const store = await PayloadStore.open(net.client, {
       department: 'taxation',
       replicas: 3,
       suite: getSuite('sm'),
@@ -594,7 +572,7 @@ describe('department gateways: the exchange', () => {
         payloadId,
         expires: '2099-01-01T00:00:00.000Z',
       });
-      await client.submit(
+      await net.ledgerClient.submit(
         createSubmission(
           {
             type: 'transfer',
@@ -653,7 +631,7 @@ describe('department gateways: the exchange', () => {
       await expect(replay).rejects.toMatchObject({ code: 'replayed-request', field: 'requestId' });
       await waitFor('the rejection entries', async () => {
         const res = await fetch(
-          `${ledger.nodes[0]!.url}/entries?type=rejection&actor=dept/natural-resources/gateway&limit=100`,
+          `${net.ledger.nodes[0]!.url}/entries?type=rejection&actor=dept/natural-resources/gateway&limit=100`,
         );
         const list = (await res.json()) as
           | { entry: { body: { code: string } } }[]

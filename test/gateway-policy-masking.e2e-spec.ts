@@ -4,11 +4,8 @@
 // governance auto-approves it naming the profile `<policyId>@<version>:<name>`, the provider
 // resolves that profile from the policy.publish entry on the ledger and delivers the record masked.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
+import { connectBus, LedgerClient, type NatsConnection } from '@govx/bus';
 import { getSuite } from '@govx/crypto';
 import {
   demoBindings,
@@ -23,15 +20,13 @@ import {
   type DemoWorld,
 } from '@govx/gateway';
 import { createSubmission } from '@govx/ledger-core';
-import pg from 'pg';
 import { bootstrap } from '../apps/governance/src/main.js';
-import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
+import { startActorLedger, type ActorLedger } from './support/actor-ledger.js';
+import { POSTGRES, testDatabaseName } from './support/databases.js';
 import { waitFor } from './support/ledger-harness.js';
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
-const PREFIX = `govx_test_gateway_pm_${process.pid}`;
-const DATA_DB = `${PREFIX}_data`;
-const GOV_DB = `${PREFIX}_gov`;
+const DATA_DB = testDatabaseName('gateway_pm_data');
+const GOV_DB = testDatabaseName('gateway_pm_gov');
 const DEPTS = ['natural-resources', 'public-security'] as const;
 
 const policy = {
@@ -54,11 +49,7 @@ const policy = {
 };
 
 describe('a policy masking profile drives an exchange (e2e)', () => {
-  let dir: string;
-  let nats: NatsCluster;
-  let ledger: LocalLedgerCluster;
-  let nc: NatsConnection;
-  let client: LedgerClient;
+  let net: ActorLedger;
   let world: DemoWorld;
   let governance: Awaited<ReturnType<typeof bootstrap>> | undefined;
   const engine = getSuite('intl').generateSigningKey();
@@ -74,30 +65,22 @@ describe('a policy masking profile drives an exchange (e2e)', () => {
   const ps = (): Gateway => gateways[1]!;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'govx-gateway-pm-'));
     world = generateDemoWorld();
     await ensureDatabase(POSTGRES, DATA_DB);
     await loadDemoDepartment(`${POSTGRES}/${DATA_DB}`, demoDepartment('public-security'), world);
-    nats = await NatsCluster.start({ size: 3, dir: join(dir, 'nats') });
-    ledger = await LocalLedgerCluster.start({
-      dir: join(dir, 'ledger'),
-      natsServers: nats.urls,
-      postgresUrl: POSTGRES,
-      databasePrefix: PREFIX,
-      keys: [
+    net = await startActorLedger(
+      'gateway_pm',
+      [
         ...DEPTS.flatMap((d, i) => [
           { actor: `dept/${d}/gateway`, publicKeyPem: keys[i]!.signing.publicKey.toPem() },
           { actor: `dept/${d}/office`, publicKeyPem: offices[i]!.publicKey.toPem() },
         ]),
         { actor: 'gov/policy-engine', publicKeyPem: engine.publicKey.toPem() },
       ],
-      checkpoint: { everyEntries: 10, everyMs: 200 },
-    });
-    await ledger.waitForSequencer();
-    nc = await connectBus({ servers: nats.urls, name: 'gateway-policy-masking-e2e' });
-    client = new LedgerClient(nc);
+      { checkpoint: { everyEntries: 10, everyMs: 200 }, follow: false },
+    );
     governance = await bootstrap({
-      natsServers: nats.urls,
+      natsServers: net.nats.urls,
       databaseUrl: `${POSTGRES}/${GOV_DB}`,
       http: { host: '127.0.0.1', port: 0 },
       engineKey: engine,
@@ -105,7 +88,7 @@ describe('a policy masking profile drives an exchange (e2e)', () => {
       approvalValidityDays: 20,
       tokenSecret: new Uint8Array(randomBytes(32)),
     });
-    const http = new LedgerHttp(ledger.nodes[0]!.url);
+    const http = new LedgerHttp(net.ledger.nodes[0]!.url);
     const peerKeys = Object.fromEntries(
       DEPTS.map((d, i) => [d, keys[i]!.encryption.publicKey.toPem()]),
     );
@@ -115,7 +98,7 @@ describe('a policy masking profile drives an exchange (e2e)', () => {
         d === 'public-security' ? demoBindings(demoDepartment(d)) : [],
       );
       sources.push(source);
-      const gnc = await connectBus({ servers: nats.urls, name: `gateway-${d}` });
+      const gnc = await connectBus({ servers: net.nats.urls, name: `gateway-${d}` });
       connections.push(gnc);
       const g = new Gateway({
         department: d,
@@ -145,22 +128,14 @@ describe('a policy masking profile drives an exchange (e2e)', () => {
     for (const s of sources) await s.close();
     for (const c of connections) await c.drain();
     await governance?.close();
-    await nc?.drain();
-    await ledger?.stop();
-    await nats?.stop();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    for (const db of [DATA_DB, GOV_DB, `${PREFIX}_1`, `${PREFIX}_2`, `${PREFIX}_3`])
-      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin.end();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await net?.stop([DATA_DB, GOV_DB]);
   }, 60_000);
 
   it('auto-approves under the policy and delivers the record masked by its profile', async () => {
     await waitFor('the catalogue at the requester', async () =>
       nr().index.catalogue.has('ps.identity'),
     );
-    await client.submit(
+    await net.ledgerClient.submit(
       createSubmission(
         {
           type: 'policy.publish',

@@ -20,17 +20,25 @@ export interface ActorLedger {
   readonly ledger: LocalLedgerCluster;
   readonly client: NatsConnection;
   readonly ledgerClient: LedgerClient;
-  /** Every entry followed from seq 0, by seq. */
+  /** Every entry followed from seq 0, by seq (empty with `follow: false`). */
   readonly entries: Map<number, FollowedEntry>;
   ofType(type: string): FollowedEntry[];
   /** Stops everything started here, drops the ledger's and `alsoDrop` databases. */
   stop(alsoDrop?: readonly string[]): Promise<void>;
 }
 
+export interface ActorLedgerOptions {
+  /** The ledger nodes' checkpoint cadence; default every 50 entries or 300 ms. */
+  readonly checkpoint?: { readonly everyEntries: number; readonly everyMs: number };
+  /** Follow the log from seq 0 into `entries`; default true. */
+  readonly follow?: boolean;
+}
+
 /** `name`: unique per test file; the ledger databases are `govx_test_<name>_ledger_<pid>_<n>`. */
 export async function startActorLedger(
   name: string,
   registry: readonly { actor: string; publicKeyPem: string }[],
+  options: ActorLedgerOptions = {},
 ): Promise<ActorLedger> {
   const dir = await mkdtemp(join(tmpdir(), `govx-${name.replace(/_/g, '-')}-`));
   const prefix = testDatabaseName(`${name}_ledger`);
@@ -54,7 +62,7 @@ export async function startActorLedger(
       postgresUrl: POSTGRES,
       databasePrefix: prefix,
       keys: [...registry],
-      checkpoint: { everyEntries: 50, everyMs: 300 },
+      checkpoint: options.checkpoint ?? { everyEntries: 50, everyMs: 300 },
     });
     await parts.ledger.waitForSequencer();
     parts.client = await connectBus({ servers: parts.nats.urls, name: `${name}-e2e` });
@@ -64,7 +72,7 @@ export async function startActorLedger(
   }
   const ledgerClient = new LedgerClient(parts.client);
   const entries = new Map<number, FollowedEntry>();
-  ledgerClient.follow(0, async (e) => void entries.set(e.seq, e));
+  if (options.follow ?? true) ledgerClient.follow(0, async (e) => void entries.set(e.seq, e));
   return {
     dir,
     nats: parts.nats,

@@ -14,10 +14,10 @@ import {
   type GatewayAccess,
   type GatewayKeys,
 } from '@govx/gateway';
-import pg from 'pg';
 import { bootstrap } from '../../apps/department/src/main.js';
 import { LocalLedgerCluster } from '../../apps/cli/src/up/ledger-cluster.js';
-import { POSTGRES, waitFor } from './ledger-harness.js';
+import { dropDatabases, numberedDatabases, POSTGRES } from './databases.js';
+import { waitFor } from './ledger-harness.js';
 
 export { POSTGRES, waitFor };
 
@@ -126,14 +126,10 @@ export async function startGatewayApps(o: GatewayAppsOptions): Promise<GatewayAp
       await nc.drain();
       await ledger.stop();
       await nats.stop();
-      const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-      await admin.connect();
-      const names = ['1', '2', '3', ...o.departments.flatMap((d) => [db(d.id), `${db(d.id)}_gw`])];
-      for (const n of names) {
-        const name = /^\d$/.test(n) ? `${o.prefix}_${n}` : n;
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      }
-      await admin.end();
+      await dropDatabases([
+        ...numberedDatabases(o.prefix),
+        ...o.departments.flatMap((d) => [db(d.id), `${db(d.id)}_gw`]),
+      ]);
       await rm(dir, { recursive: true, force: true });
     },
   };
