@@ -4,9 +4,14 @@ import { availableParallelism } from 'node:os';
 import { getSuite } from '@govx/crypto';
 import {
   createSubmission,
+  ENTRY_SIGNATURE_CONTEXT,
+  Entry,
+  jcs,
+  jcsFast,
   LogAppender,
   MerkleAccumulator,
   RFC9162_SHA256,
+  signedMessage,
   StreamingVerifier,
   verifyLogParallel,
   type LogItem,
@@ -39,6 +44,57 @@ export interface CoreBenchResult {
     readonly ok: boolean;
   };
   readonly entryBytes: number;
+  /** RFC 8785 on the ledger's hot paths: the `canonicalize` package against jcsFast. */
+  readonly encoding: readonly CpuRow[];
+}
+
+/** CPU time (user + system, process.cpuUsage) per operation of a timed loop. */
+export interface CpuRow {
+  readonly name: string;
+  readonly ops: number;
+  readonly cpuMicrosPerOp: number;
+}
+
+function cpuRow(name: string, ops: number, fn: (i: number) => void): CpuRow {
+  for (let i = 0; i < Math.min(ops, 20_000); i++) fn(i);
+  collectGarbage();
+  const start = process.cpuUsage();
+  for (let i = 0; i < ops; i++) fn(i);
+  const used = process.cpuUsage(start);
+  return { name, ops, cpuMicrosPerOp: (used.user + used.system) / ops };
+}
+
+/** The signed message and Entry.place's bytes, by the reference encoder and by jcsFast. */
+function encodingRows(pool: readonly Submission[], ops: number): CpuRow[] {
+  const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const part = (s: Submission): object => ({
+    v: s.v,
+    type: s.type,
+    actor: s.actor,
+    keyId: s.keyId,
+    idem: s.idem,
+    body: s.body,
+  });
+  const fields = pool.map((s, i) => ({
+    ...s,
+    seq: i,
+    prev: '0'.repeat(64),
+    time: '2026-11-25T00:00:00.000Z',
+  }));
+  const sorted = fields.map((f) => JSON.parse(jcs(f)) as object);
+  const at = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
+  return [
+    cpuRow('signed message, canonicalize (reference)', ops, (i) =>
+      utf8(ENTRY_SIGNATURE_CONTEXT + jcs(part(at(pool, i)))),
+    ),
+    cpuRow('signed message, signedMessage() (jcsFast)', ops, (i) => signedMessage(at(pool, i))),
+    cpuRow('entry fields, canonicalize (reference)', ops, (i) => jcs(at(fields, i))),
+    cpuRow('entry fields in member order, jcsFast', ops, (i) => jcsFast(at(sorted, i))),
+    cpuRow('Entry.place() (checks, encoding, leaf hash)', ops, (i) => {
+      const f = at(fields, i);
+      Entry.place(at(pool, i), { seq: f.seq, prev: f.prev, time: f.time }, RFC9162_SHA256);
+    }),
+  ];
 }
 
 /** Distinct signed submissions, cycled to build a large log quickly (signing is not measured here). */
@@ -67,6 +123,7 @@ export async function runCoreBench(options: CoreBenchOptions): Promise<CoreBench
   const { entries: n, log } = options;
   log(`building a log of ${n.toLocaleString('en-US')} entries (not timed)…`);
   const pool = submissions(1000);
+  const encoding = encodingRows(pool, 100_000);
   const appender = new LogAppender(RFC9162_SHA256);
   const bytes: Uint8Array[] = new Array<Uint8Array>(n);
   const t0 = Date.UTC(2026, 10, 25);
@@ -151,6 +208,7 @@ export async function runCoreBench(options: CoreBenchOptions): Promise<CoreBench
       ok: allOk,
     },
     entryBytes,
+    encoding,
   };
 }
 
@@ -175,4 +233,8 @@ export function printCoreBench(r: CoreBenchResult, log: (line: string) => void):
   log('the same log with every check but signatures (not a target of the core issue)');
   row(v.fullStreaming);
   row(v.fullParallel, v.ok ? 'all runs ok' : 'A RUN FAILED');
+  log('RFC 8785 on the ledger hot paths, CPU per operation (same run)');
+  for (const e of r.encoding) {
+    log(`  ${e.name.padEnd(54)} ${e.cpuMicrosPerOp.toFixed(2).padStart(9)} µs CPU/op`);
+  }
 }

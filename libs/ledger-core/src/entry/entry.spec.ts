@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { getSuite, toHex } from '@govx/crypto';
 import { MalformedEntryError } from '../errors.js';
@@ -15,6 +16,7 @@ import {
   verifySubmissionSignature,
   type EntryFields,
 } from './entry.js';
+import type { JsonObject } from './json-value.js';
 
 const key = getSuite('intl').generateSigningKey();
 const input = {
@@ -195,6 +197,58 @@ describe('decodeEntry()', () => {
           }
         },
       ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('canonical encoding of entries (fast path against the RFC 8785 package)', () => {
+  const jsonValue = fc.letrec((tie) => ({
+    json: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+      fc.string({ unit: 'binary' }),
+      fc.array(tie('json'), { maxLength: 4 }),
+      fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), fc.nat().map(String)), tie('json'), {
+        maxKeys: 5,
+        noNullPrototype: true,
+      }),
+    ),
+  })).json;
+  const body = fc.dictionary(
+    fc.oneof(fc.string({ unit: 'binary' }), fc.nat().map(String)),
+    jsonValue,
+    { maxKeys: 6, noNullPrototype: true },
+  ) as fc.Arbitrary<JsonObject>;
+  const hex = (n: number) =>
+    fc.uint8Array({ minLength: n, maxLength: n }).map((b) => Buffer.from(b).toString('hex'));
+  const fields = fc.record({
+    v: fc.constant(1 as const),
+    type: fc.constantFrom('request', 'approval', 'transfer.onward', 'key.register'),
+    actor: fc.stringMatching(/^[a-z0-9][a-z0-9._:/-]{0,40}$/),
+    keyId: hex(32),
+    idem: fc.stringMatching(/^[\x21-\x7e]{1,40}$/),
+    body,
+    sig: hex(64),
+    seq: fc.nat(),
+    prev: hex(32),
+    time: fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()),
+  });
+
+  it('Entry.place() writes exactly canonicalize(fields), and signedMessage() the context ‖ canonicalize(part)', () => {
+    fc.assert(
+      fc.property(fields, (f) => {
+        const { seq, prev, time, ...submission } = f;
+        const entry = Entry.place(submission, { seq, prev, time }, RFC9162_SHA256);
+        expect(Buffer.from(entry.bytes).toString('utf8')).toBe(canonicalize(f));
+        const part: Record<string, unknown> = { ...submission };
+        delete part.sig;
+        expect(Buffer.from(signedMessage(submission)).toString('utf8')).toBe(
+          'govx/entry/v1\n' + canonicalize(part),
+        );
+      }),
       { numRuns: 2000 },
     );
   });
