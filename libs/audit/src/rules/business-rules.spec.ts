@@ -465,13 +465,17 @@ describe('business rules', () => {
 
   it('report a sign-off after the final approval and a second final approval, whoever signs them', async () => {
     const s = opening();
+    const MASKED = 'tax-clearance:v2:masked';
     const approve = (who: Who, req: Entry, final: boolean): Entry =>
       s.add(who, 'decision.approve', {
         request: ref(req),
         fields: ['cleared'],
+        maskingProfile: MASKED,
         expires: '2026-12-31T00:00:00.000Z',
         final,
       });
+    const answer = (req: Entry, approval: Entry): Entry =>
+      transfer(s, req, approval, { maskingProfile: MASKED });
     const fourEyes = (id: string): Entry => {
       const req = request(s, id, 'social assistance', ['cleared']);
       s.add('landOffice', 'request.endorse', { request: ref(req) });
@@ -501,6 +505,10 @@ describe('business rules', () => {
     approve('zhao', r3, false);
     const final3 = approve('li', r3, true);
     const late = approve('wang', r3, true);
+    // The gateway answers the approval in force only.
+    answer(r3, final3);
+    const answersLate = answer(r3, late);
+    const answersRefused = answer(r3, refused);
     const v = await s.audit();
     expect(v.firstBad).toBeNull();
     expect(rules(v)).toEqual([
@@ -511,10 +519,13 @@ describe('business rules', () => {
       [officerFinal.seq, 'approval.second-final'],
       [refused.seq, 'approval.unauthorised'],
       [late.seq, 'approval.second-final'],
+      [answersLate.seq, 'transfer.no-approval'],
+      [answersRefused.seq, 'transfer.no-approval'],
     ]);
     expect(v.violations[0]!.message).toContain(`final approval at seq ${final1.seq}`);
     expect(v.violations[4]!.message).toContain(`its final approval is seq ${engine.seq}`);
     expect(v.violations[6]!.message).toContain(`its final approval is seq ${final3.seq}`);
+    expect(v.violations[8]!.message).toContain(`in force of request ${r3.seq} (seq ${final3.seq})`);
   });
 
   it('derive four eyes from the highest grade alone when no policy is published, as governance does', async () => {

@@ -422,6 +422,16 @@ export class BusinessRules {
         Rule.TransferWithoutApproval,
         `approval ${approval.seq} is ${approval.revoked ? 'revoked' : !approval.body.final ? 'a sign-off, not final' : `for request ${approval.body.request.seq}`}`,
       );
+    } else {
+      // The gateway answers only the approval in force: once a request has one, a transfer
+      // MUST answer it, not another (a second final approval, one the rules refused). Before
+      // there is one, the approval's own violation already reports it.
+      const inForce = this.finals.get(request.seq);
+      if (inForce !== undefined && inForce !== approval.seq)
+        flag(
+          Rule.TransferWithoutApproval,
+          `approval ${approval.seq} is not the final approval in force of request ${request.seq} (seq ${inForce})`,
+        );
     }
     const requester = actorDepartment(request.actor);
     const onward = actorDepartment(f.actor) === requester && b.to !== requester;
