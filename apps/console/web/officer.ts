@@ -79,6 +79,8 @@ async function act(
 interface Officer {
   readonly department: string | null;
   readonly actor: string | null;
+  /** Role `officer`: only officers sign decisions (an office head reads the queue). */
+  readonly officer: boolean;
 }
 
 /**
@@ -96,6 +98,7 @@ interface ApprovalStep {
 function approvalStep(item: QueueItem, me: Officer): ApprovalStep {
   const { requester, provider } = item;
   const waitFinal = `waiting for the providing department's final approval (${provider})`;
+  if (!me.officer) return { final: null, label: 'only officers sign approvals' };
   if (item.officers !== 'four-eyes')
     return me.department === provider
       ? { final: true, label: 'Approve' }
@@ -158,7 +161,7 @@ function card(item: QueueItem, me: Officer, status: HTMLElement, refresh: () => 
       refresh,
     );
   };
-  const provider = me.department === item.provider;
+  const provider = me.officer && me.department === item.provider;
   const onlyProvider = {
     disabled: !provider,
     title: provider ? false : `only an officer of ${item.provider} decides`,
@@ -298,7 +301,11 @@ export async function renderOfficer(root: HTMLElement): Promise<void> {
     root.replaceChildren(signInForm(again));
     return;
   }
-  const officer: Officer = { department: me.department ?? null, actor: me.actor ?? null };
+  const officer: Officer = {
+    department: me.department ?? null,
+    actor: me.actor ?? null,
+    officer: me.roles.includes('officer'),
+  };
   const status = h('p', { id: 'officer-status' });
   const list = h('div', { id: 'queue' }, 'loading…');
   const refresh = async (): Promise<void> => {
