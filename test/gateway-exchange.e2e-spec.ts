@@ -24,6 +24,7 @@ import { checkProofDocument, createSubmission } from '@govx/ledger-core';
 import { startActorLedger, type ActorLedger } from './support/actor-ledger.js';
 import { POSTGRES, testDatabaseName } from './support/databases.js';
 import { waitFor } from './support/ledger-harness.js';
+import { signedApproval } from './support/signer.js';
 
 const DATA_DB = testDatabaseName('gateway_x_data');
 const DEPTS = [
@@ -31,6 +32,13 @@ const DEPTS = [
   { id: 'taxation', suite: 'sm' },
   { id: 'public-security', suite: 'intl' },
 ] as const;
+
+interface ApprovalExtra {
+  maskingProfile?: string;
+  expires?: string;
+  signer?: SigningPrivateKey;
+  actor?: string;
+}
 
 describe('department gateways: the exchange', () => {
   let net: ActorLedger;
@@ -52,33 +60,20 @@ describe('department gateways: the exchange', () => {
   const tx = (): Gateway => gateways[1]!;
   const ps = (): Gateway => gateways[2]!;
 
-  const approve = async (
-    request: EntryRef,
-    fields: string[],
-    extra: {
-      maskingProfile?: string;
-      expires?: string;
-      signer?: SigningPrivateKey;
-      actor?: string;
-    } = {},
-  ) =>
+  const approve = async (request: EntryRef, fields: string[], extra: ApprovalExtra = {}) =>
     net.ledgerClient.submit(
-      createSubmission(
-        {
-          type: 'decision.approve',
-          actor: extra.actor ?? 'gov/policy-engine',
-          idem: `approve-${process.pid}-${counter++}`,
-          body: {
-            request: { seq: request.seq, leaf: request.leaf },
-            fields,
-            final: true,
-            expires: extra.expires ?? new Date(Date.now() + 3_600_000).toISOString(),
-            policy: { id: 'e2e-policy', version: 1 },
-            traceHash: 'ab'.repeat(32),
-            ...(extra.maskingProfile ? { maskingProfile: extra.maskingProfile } : {}),
-          },
-        },
+      signedApproval(
         extra.signer ?? engine,
+        `approve-${process.pid}-${counter++}`,
+        request,
+        fields,
+        {
+          actor: extra.actor,
+          maskingProfile: extra.maskingProfile,
+          expires: extra.expires,
+          policy: { id: 'e2e-policy', version: 1 },
+          traceHash: 'ab'.repeat(32),
+        },
       ),
     );
 
@@ -297,23 +292,11 @@ describe('department gateways: the exchange', () => {
         ps().index.exchanges.has(requestId) && ps().index.policies.has('ps-identity-sharing@2'),
     );
     await net.ledgerClient.submit(
-      createSubmission(
-        {
-          type: 'decision.approve',
-          actor: 'gov/policy-engine',
-          idem: `approve-${process.pid}-${counter++}`,
-          body: {
-            request: { seq: receipt.seq, leaf: receipt.leafHash },
-            fields,
-            maskingProfile: profileId,
-            final: true,
-            expires: new Date(Date.now() + 3_600_000).toISOString(),
-            policy: { id: 'ps-identity-sharing', version: 2 },
-            traceHash: 'ab'.repeat(32),
-          },
-        },
-        engine,
-      ),
+      signedApproval(engine, `approve-${process.pid}-${counter++}`, receipt, fields, {
+        maskingProfile: profileId,
+        policy: { id: 'ps-identity-sharing', version: 2 },
+        traceHash: 'ab'.repeat(32),
+      }),
     );
     await waitFor('the receipt', async () => nr().request(requestId).state === 'received');
     const { payload } = await nr().delivery(requestId);
@@ -336,23 +319,11 @@ describe('department gateways: the exchange', () => {
         ps().index.exchanges.has(r.requestId),
       );
       await net.ledgerClient.submit(
-        createSubmission(
-          {
-            type: 'decision.approve',
-            actor: 'gov/policy-engine',
-            idem: `approve-${process.pid}-${counter++}`,
-            body: {
-              request: { seq: r.receipt.seq, leaf: r.receipt.leafHash },
-              fields,
-              maskingProfile,
-              final: true,
-              expires: new Date(Date.now() + 3_600_000).toISOString(),
-              policy: policyRef,
-              traceHash: 'ab'.repeat(32),
-            },
-          },
-          engine,
-        ),
+        signedApproval(engine, `approve-${process.pid}-${counter++}`, r.receipt, fields, {
+          maskingProfile,
+          policy: policyRef,
+          traceHash: 'ab'.repeat(32),
+        }),
       );
       await waitFor('the rejection', async () =>
         nr()

@@ -23,9 +23,10 @@ import {
   importSeedKeys,
   importSystemKey,
 } from '@govx/gateway';
-import { checkProofDocument, createSubmission, Role } from '@govx/ledger-core';
+import { checkProofDocument, Role } from '@govx/ledger-core';
 import { main as govx } from '../apps/cli/src/main.js';
 import { call, startGatewayApps, waitFor, type GatewayApps } from './support/gateway-apps.js';
+import { signedApproval } from './support/signer.js';
 
 const PREFIX = `govx_test_gateway_h_${process.pid}`;
 const PASSWORD = 'matrix-password-0123456789';
@@ -336,22 +337,7 @@ describe('department gateway HTTP API', () => {
       return (body['requests'] as { requestId: string }[]).some((r) => r.requestId === requestId);
     });
     await new LedgerClient(g.nc).submit(
-      createSubmission(
-        {
-          type: 'decision.approve',
-          actor: 'gov/policy-engine',
-          idem: `approve-http-${process.pid}`,
-          body: {
-            request: { seq: receipt.seq, leaf: receipt.leafHash },
-            fields: ['status', 'arrearsCny'],
-            final: true,
-            expires: new Date(Date.now() + 3_600_000).toISOString(),
-            policy: { id: 'e2e', version: 1 },
-            traceHash: 'cd'.repeat(32),
-          },
-        },
-        g.engine,
-      ),
+      signedApproval(g.engine, `approve-http-${process.pid}`, receipt, ['status', 'arrearsCny']),
     );
     await waitFor(
       'the receipt',

@@ -17,6 +17,7 @@ import {
   waitFor,
   type GatewayApps,
 } from './support/gateway-apps.js';
+import { signedApproval } from './support/signer.js';
 
 const PREFIX = `govx_test_gateway_o_${process.pid}`;
 const HOLDER = 0; // natural-resources: asked taxation, holds the delivery
@@ -80,22 +81,7 @@ describe('onward transfer (§29)', () => {
       g.apps[PROVIDER]!.runtime.gateway.index.exchanges.has(requestId),
     );
     await new LedgerClient(g.nc).submit(
-      createSubmission(
-        {
-          type: 'decision.approve',
-          actor: 'gov/policy-engine',
-          idem: `approve-onward-${process.pid}`,
-          body: {
-            request: { seq: receipt.seq, leaf: receipt.leafHash },
-            fields: ['status', 'arrearsCny'],
-            final: true,
-            expires: new Date(Date.now() + 3_600_000).toISOString(),
-            policy: { id: 'e2e', version: 1 },
-            traceHash: 'cd'.repeat(32),
-          },
-        },
-        g.engine,
-      ),
+      signedApproval(g.engine, `approve-onward-${process.pid}`, receipt, ['status', 'arrearsCny']),
     );
     await waitFor('the delivery at the holder', async () => (await view()).state === 'received');
   }, 240_000);

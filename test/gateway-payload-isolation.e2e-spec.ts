@@ -12,12 +12,12 @@ import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@gov
 import { DepartmentSubjects, PayloadStoreSubjects as S } from '@govx/contracts';
 import { getSuite, toHex, utf8 } from '@govx/crypto';
 import { Gateway, PayloadStore, type CatalogueEntry, type DataSource } from '@govx/gateway';
-import { createSubmission } from '@govx/ledger-core';
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { PermissionViolationError } from '@nats-io/nats-core';
-import pg from 'pg';
 import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
-import { POSTGRES, waitFor } from './support/ledger-harness.js';
+import { dropDatabases, numberedDatabases, POSTGRES } from './support/databases.js';
+import { waitFor } from './support/ledger-harness.js';
+import { signedApproval } from './support/signer.js';
 
 const PREFIX = `govx_test_payload_iso_${process.pid}`;
 const TX = 'taxation';
@@ -183,22 +183,11 @@ describe('payload store isolation under the generated NATS permissions', () => {
     const follower = engineClient.follow(0, async (e) => {
       if (e.entry.type !== 'request') return;
       await engineClient.submit(
-        createSubmission(
-          {
-            type: 'decision.approve',
-            actor: 'gov/policy-engine',
-            idem: `approve/${e.leafHash}`,
-            body: {
-              request: { seq: e.seq, leaf: e.leafHash },
-              fields: FIELDS,
-              final: true,
-              expires: '2099-01-01T00:00:00.000Z',
-              policy: { id: 'isolation', version: 1 },
-              traceHash: toHex(SUITE.hash(utf8(e.leafHash))),
-            },
-          },
-          engineKey,
-        ),
+        signedApproval(engineKey, `approve/${e.leafHash}`, e, FIELDS, {
+          expires: '2099-01-01T00:00:00.000Z',
+          policy: { id: 'isolation', version: 1 },
+          traceHash: toHex(SUITE.hash(utf8(e.leafHash))),
+        }),
       );
     });
     engineStop = () => follower.stop();
@@ -213,11 +202,7 @@ describe('payload store isolation under the generated NATS permissions', () => {
     for (const c of connections) await c.close().catch(() => undefined);
     await ledger?.stop();
     await nats?.stop();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    for (let i = 1; i <= 3; i++)
-      await admin.query(`DROP DATABASE IF EXISTS ${PREFIX}_${i} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabases(numberedDatabases(PREFIX));
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
