@@ -2,7 +2,6 @@
 // the generated configuration: a department reads only what is addressed to it and submits
 // only in its own name; only ledger nodes write, update or delete the ledger stream.
 import {
-  connectBus,
   consumeLedger,
   ensureLedgerStream,
   LEDGER_STREAM,
@@ -16,6 +15,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { PermissionViolationError } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from './support/ledger-harness.js';
+import { userConnections } from './support/nats-users.js';
 
 const users = natsUsers({
   ledgerNodes: ['ledger-1'],
@@ -26,38 +26,11 @@ const users = natsUsers({
 const byName = (name: string): NatsUser => users.find((u) => u.name === name)!;
 
 let nats: NatsCluster;
-const connections: NatsConnection[] = [];
-/** Permission violations the server reported to each connection. */
-const violations = new Map<NatsConnection, string[]>();
-
-async function connectAs(name: string): Promise<NatsConnection> {
-  const u = byName(name);
-  const nc = await connectBus({
-    servers: nats.urls,
-    name: `access-nats-${name}`,
-    user: u.user,
-    pass: u.password,
-    inboxPrefix: u.inboxPrefix,
-  });
-  connections.push(nc);
-  const seen: string[] = [];
-  violations.set(nc, seen);
-  void (async () => {
-    for await (const s of nc.status())
-      if (s.type === 'error' && s.error instanceof PermissionViolationError)
-        seen.push(s.error.message);
-  })();
-  return nc;
-}
-
-async function expectViolation(
-  nc: NatsConnection,
-  subject: string,
-  operation: 'Publish' | 'Subscription',
-) {
-  const expected = `Permissions Violation for ${operation} to "${subject}"`;
-  await waitFor(expected, async () => violations.get(nc)!.includes(expected), 10_000);
-}
+const { connectAs, expectViolation, closeAll } = userConnections(
+  users,
+  () => nats.urls,
+  'access-nats',
+);
 
 let ledger: NatsConnection;
 let tax: NatsConnection;
@@ -86,7 +59,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const nc of connections) await nc.close();
+  await closeAll();
   await nats?.stop();
 });
 

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { natsAuthorizationConfig, natsUsers, type NatsUser } from '@govx/access';
-import { connectBus, LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
+import { LedgerClient, NatsCluster, type NatsConnection } from '@govx/bus';
 import { DepartmentSubjects, PayloadStoreSubjects as S } from '@govx/contracts';
 import { getSuite, toHex, utf8 } from '@govx/crypto';
 import { Gateway, PayloadStore, type CatalogueEntry, type DataSource } from '@govx/gateway';
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { PermissionViolationError } from '@nats-io/nats-core';
 import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
 import { dropDatabases, numberedDatabases, POSTGRES } from './support/databases.js';
 import { waitFor } from './support/ledger-harness.js';
+import { userConnections } from './support/nats-users.js';
 import { signedApproval } from './support/signer.js';
 
 const PREFIX = `govx_test_payload_iso_${process.pid}`;
@@ -63,8 +63,6 @@ describe('payload store isolation under the generated NATS permissions', () => {
   let dir: string;
   let nats: NatsCluster;
   let ledger: LocalLedgerCluster;
-  const connections: NatsConnection[] = [];
-  const violations = new Map<NatsConnection, string[]>();
   const keys = Object.fromEntries(
     DEPTS.map((d) => [
       d,
@@ -77,33 +75,11 @@ describe('payload store isolation under the generated NATS permissions', () => {
   const conns = new Map<string, NatsConnection>();
   let engineStop: (() => Promise<void>) | null = null;
 
-  const connectAs = async (name: string): Promise<NatsConnection> => {
-    const u = userOf(name);
-    const nc = await connectBus({
-      servers: nats.urls,
-      name: `payload-isolation-${name}`,
-      user: u.user,
-      pass: u.password,
-      inboxPrefix: u.inboxPrefix,
-    });
-    connections.push(nc);
-    const seen: string[] = [];
-    violations.set(nc, seen);
-    void (async () => {
-      for await (const s of nc.status())
-        if (s.type === 'error' && s.error instanceof PermissionViolationError)
-          seen.push(s.error.message);
-    })();
-    return nc;
-  };
-  const expectViolation = async (
-    nc: NatsConnection,
-    subject: string,
-    operation: 'Publish' | 'Subscription' = 'Publish',
-  ): Promise<void> => {
-    const expected = `Permissions Violation for ${operation} to "${subject}"`;
-    await waitFor(expected, async () => violations.get(nc)!.includes(expected), 10_000);
-  };
+  const { connectAs, expectViolation, violations, closeAll } = userConnections(
+    users,
+    () => nats.urls,
+    'payload-isolation',
+  );
 
   /** A request from `requester`, auto-approved, transferred and received; its payload id. */
   const exchange = async (requester: string, subject: string): Promise<string> => {
@@ -199,7 +175,7 @@ describe('payload store isolation under the generated NATS permissions', () => {
   afterAll(async () => {
     await engineStop?.();
     for (const g of gateways.values()) await g.stop().catch(() => undefined);
-    for (const c of connections) await c.close().catch(() => undefined);
+    await closeAll();
     await ledger?.stop();
     await nats?.stop();
     await dropDatabases(numberedDatabases(PREFIX));
