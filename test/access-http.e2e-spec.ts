@@ -22,9 +22,8 @@ import {
 import { getSuite, toHex } from '@govx/crypto';
 import { KeyRegistry, Role } from '@govx/ledger-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { POSTGRES } from './support/ledger-harness.js';
+import { dropDatabases, freshDatabase, POSTGRES } from './support/databases.js';
 
 @Controller('example')
 class ExampleController {
@@ -133,11 +132,7 @@ async function signIn(name: string, password = PASSWORD): Promise<Record<string,
 }
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
+  await freshDatabase(database);
   dataSource = await new DataSource({
     type: 'postgres',
     url: `${POSTGRES}/${database}`,
@@ -176,10 +171,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await dataSource?.destroy();
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await dropDatabases([database]);
 });
 
 describe('AccessModule (Nest + PostgreSQL)', () => {

@@ -28,7 +28,8 @@ import { jetstream } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { LocalLedgerCluster } from '../apps/cli/src/up/ledger-cluster.js';
-import { POSTGRES, waitFor, type Reply } from './support/ledger-harness.js';
+import { dropDatabases, numberedDatabases, POSTGRES } from './support/databases.js';
+import { waitFor, type Reply } from './support/ledger-harness.js';
 
 const intl = getSuite('intl');
 const sm = getSuite('sm');
@@ -145,11 +146,7 @@ afterAll(async () => {
   await client?.drain();
   await ledger?.stop();
   await nats?.stop();
-  const db = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await db.connect();
-  for (let i = 1; i <= 3; i++)
-    await db.query(`DROP DATABASE IF EXISTS ${prefix}_${i} WITH (FORCE)`);
-  await db.end();
+  await dropDatabases(numberedDatabases(prefix));
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 60_000);
 

@@ -13,9 +13,9 @@ import { getSuite } from '@govx/crypto';
 import { createSubmission, verifierKeyString } from '@govx/ledger-core';
 import { LedgerNode, parseLedgerNodeConfig } from '@govx/ledger-node';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { pino } from 'pino';
-import { POSTGRES, type Reply } from './support/ledger-harness.js';
+import { dropDatabases, POSTGRES } from './support/databases.js';
+import type { Reply } from './support/ledger-harness.js';
 
 const users = natsUsers({ ledgerNodes: ['ledger-1'], departments: ['taxation', 'land'] });
 const byName = (name: string): NatsUser => users.find((u) => u.name === name)!;
@@ -97,10 +97,7 @@ afterAll(async () => {
   await tax?.close();
   await node?.stop();
   await nats?.stop();
-  const db = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await db.connect();
-  await db.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await db.end();
+  await dropDatabases([database]);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

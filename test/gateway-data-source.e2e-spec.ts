@@ -10,10 +10,10 @@ import {
   PgTableSource,
   UnknownDatasetError,
 } from '@govx/gateway';
+import { dropDatabases, POSTGRES, testDatabaseName } from './support/databases.js';
 import pg from 'pg';
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
-const DB = `govx_test_gateway_ds_${process.pid}`;
+const DB = testDatabaseName('gateway_ds');
 const URL = `${POSTGRES}/${DB}`;
 
 describe(PgTableSource.name, () => {
@@ -31,10 +31,7 @@ describe(PgTableSource.name, () => {
 
   afterAll(async () => {
     for (const s of sources) await s.close();
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabases([DB]);
   });
 
   it('loads 10,000 rows per table, and a second load with the same seed is a no-op', async () => {

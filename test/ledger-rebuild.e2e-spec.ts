@@ -22,10 +22,10 @@ import {
   type LedgerNodeConfig,
 } from '@govx/ledger-node';
 import { LedgerStore } from '@govx/persistence';
+import { dropDatabases, POSTGRES, testDatabaseName } from './support/databases.js';
 import pg from 'pg';
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
-const database = `govx_test_rebuild_${process.pid}`;
+const database = testDatabaseName('rebuild');
 const dept = getSuite('intl').generateSigningKey();
 const nodes = [1, 2, 3].map((i) => ({
   name: `ledger-${i}.govx.local`,
@@ -93,10 +93,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await dropDatabases([database]);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -24,3 +24,15 @@ export async function dropDatabases(names: readonly string[]): Promise<void> {
     await admin.end();
   }
 }
+
+/** Drops the database if a failed run left it, and creates it empty. */
+export async function freshDatabase(name: string): Promise<void> {
+  await dropDatabases([name]);
+  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+}
