@@ -1,6 +1,5 @@
 // `govx audit report` as an auditor runs it: the built CLI on an export file, the page opened
 // in Chromium: it draws without error, fetches nothing, and says what the verification found.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,18 +21,10 @@ import {
   verifierKeyString,
 } from '@govx/ledger-core';
 import { chromium, type Browser } from 'playwright-core';
+import { runGovx as govx } from './support/cli.js';
 
-const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'govx.test/report';
-
-function govx(...args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [GOVX, ...args], (error, _stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stderr });
-    });
-  });
-}
 
 describe('govx audit report', () => {
   let dir: string;

@@ -2,10 +2,8 @@
 // PostgreSQL databases. Then, with the nodes stopped, 1,000 single-byte changes to a node's
 // database rows (its append-only triggers disabled, as a superuser attacker would), each
 // detected at the right first bad seq; and the bad inputs, each refused with where and what.
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditInputError, type AuditTrust } from '@govx/audit';
 import { getSuite } from '@govx/crypto';
@@ -13,24 +11,10 @@ import { verifierKeyString } from '@govx/ledger-core';
 import pg from 'pg';
 import { verifySource } from '../apps/cli/src/audit/audit-verify.js';
 import { loadTrust } from '../apps/cli/src/audit/trust-file.js';
+import { runGovx as govx } from './support/cli.js';
 import { POSTGRES, startHarness, waitFor, type Harness } from './support/ledger-harness.js';
 
-const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
 const ENTRIES = 130;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function govx(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [GOVX, ...args], (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;

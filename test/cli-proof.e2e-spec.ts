@@ -1,9 +1,7 @@
 // `govx proof verify` as an outside auditor runs it: the built CLI in a child process.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   consistencyProof,
@@ -14,22 +12,7 @@ import {
   RFC9162_SHA256,
   SM3_TREE_HASHER,
 } from '@govx/ledger-core';
-
-const GOVX = fileURLToPath(new URL('../apps/cli/bin/govx.js', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function govx(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [GOVX, ...args], (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
+import { runGovx as govx } from './support/cli.js';
 
 const leaves = Array.from({ length: 13 }, (_, i) =>
   RFC9162_SHA256.hashLeaf(new Uint8Array([i, i + 1])),
