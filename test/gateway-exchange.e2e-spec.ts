@@ -24,7 +24,7 @@ import { checkProofDocument, createSubmission } from '@govx/ledger-core';
 import { startActorLedger, type ActorLedger } from './support/actor-ledger.js';
 import { POSTGRES, testDatabaseName } from './support/databases.js';
 import { waitFor } from './support/ledger-harness.js';
-import { signedApproval } from './support/signer.js';
+import { signedApproval, signedPolicy } from './support/signer.js';
 
 const DATA_DB = testDatabaseName('gateway_x_data');
 const DEPTS = [
@@ -260,19 +260,11 @@ describe('department gateways: the exchange', () => {
       ],
     };
     await net.ledgerClient.submit(
-      createSubmission(
-        {
-          type: 'policy.publish',
-          actor: 'dept/public-security/office',
-          idem: `policy-${process.pid}-${counter++}`,
-          body: {
-            policyId: policy.policyId,
-            version: policy.version,
-            provider: policy.provider,
-            document: policy,
-          } as never,
-        },
+      signedPolicy(
         psOffice,
+        'dept/public-security/office',
+        `policy-${process.pid}-${counter++}`,
+        policy,
       ),
     );
     const profileId = policyMaskingProfileId('ps-identity-sharing', 2, 'registry');

@@ -19,11 +19,11 @@ import {
   PgTableSource,
   type DemoWorld,
 } from '@govx/gateway';
-import { createSubmission } from '@govx/ledger-core';
 import { bootstrap } from '../apps/governance/src/main.js';
 import { startActorLedger, type ActorLedger } from './support/actor-ledger.js';
 import { POSTGRES, testDatabaseName } from './support/databases.js';
 import { waitFor } from './support/ledger-harness.js';
+import { signedPolicy } from './support/signer.js';
 
 const DATA_DB = testDatabaseName('gateway_pm_data');
 const GOV_DB = testDatabaseName('gateway_pm_gov');
@@ -136,20 +136,7 @@ describe('a policy masking profile drives an exchange (e2e)', () => {
       nr().index.catalogue.has('ps.identity'),
     );
     await net.ledgerClient.submit(
-      createSubmission(
-        {
-          type: 'policy.publish',
-          actor: 'dept/public-security/office',
-          idem: `pm-policy-${process.pid}`,
-          body: {
-            policyId: policy.policyId,
-            version: policy.version,
-            provider: policy.provider,
-            document: policy,
-          } as never,
-        },
-        offices[1]!,
-      ),
+      signedPolicy(offices[1]!, 'dept/public-security/office', `pm-policy-${process.pid}`, policy),
     );
     await waitFor('the policy at the provider', async () =>
       ps().index.policies.has('ps-identity-sharing@1'),

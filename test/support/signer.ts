@@ -71,3 +71,19 @@ export function signedApproval(
   };
   return createSubmission({ type: 'decision.approve', actor, idem, body: body as never }, key);
 }
+
+/** A `policy.publish` of `policy` (libs/policy's document) by `actor`, signed by `key`. */
+export function signedPolicy(
+  key: SigningPrivateKey,
+  actor: string,
+  idem: string,
+  policy: { readonly policyId: string; readonly version: number; readonly provider: string },
+): Submission {
+  const body = {
+    policyId: policy.policyId,
+    version: policy.version,
+    provider: policy.provider,
+    document: policy,
+  };
+  return createSubmission({ type: 'policy.publish', actor, idem, body: body as never }, key);
+}
