@@ -26,6 +26,7 @@ import {
 import { checkProofDocument, Role } from '@govx/ledger-core';
 import { main as govx } from '../apps/cli/src/main.js';
 import { call, startGatewayApps, waitFor, type GatewayApps } from './support/gateway-apps.js';
+import { gatewayRequest } from './support/fixtures.js';
 import { signedApproval } from './support/signer.js';
 
 const PREFIX = `govx_test_gateway_h_${process.pid}`;
@@ -315,18 +316,13 @@ describe('department gateway HTTP API', () => {
     const world = generateDemoWorld();
     const person = world.people[123]!;
     const tax = world.personTax[123]!;
-    const created = await call(base(0), 'POST', '/requests', sys(0), {
-      provider: 'taxation',
-      datasetId: 'tx.tax-clearance',
-      fields: ['status', 'arrearsCny'],
-      subject: person.idNumber,
-      purpose: 'land parcel transfer registration',
-      legalBasis: 'Deed Tax Law art. 11',
-      scenario: 'a citizen sells a land parcel',
-      scope: 'the seller only',
-      timeLimit: '2099-12-31',
-      duty: 'use only for this registration',
-    });
+    const created = await call(
+      base(0),
+      'POST',
+      '/requests',
+      sys(0),
+      gatewayRequest(person.idNumber),
+    );
     expect(created.status).toBe(201);
     const { requestId, receipt } = created.body as {
       requestId: string;

@@ -17,6 +17,7 @@ import {
   waitFor,
   type GatewayApps,
 } from './support/gateway-apps.js';
+import { gatewayRequest } from './support/fixtures.js';
 import { signedApproval } from './support/signer.js';
 
 const PREFIX = `govx_test_gateway_o_${process.pid}`;
@@ -62,18 +63,13 @@ describe('onward transfer (§29)', () => {
       'the catalogue at the holder',
       async () => g.apps[HOLDER]!.runtime.gateway.index.catalogue.size >= 5,
     );
-    const created = await call(base(HOLDER), 'POST', '/requests', sys(HOLDER), {
-      provider: 'taxation',
-      datasetId: 'tx.tax-clearance',
-      fields: ['status', 'arrearsCny'],
-      subject: world.people[77]!.idNumber,
-      purpose: 'land parcel transfer registration',
-      legalBasis: 'Deed Tax Law art. 11',
-      scenario: 'a citizen sells a land parcel',
-      scope: 'the seller only',
-      timeLimit: '2099-12-31',
-      duty: 'use only for this registration',
-    });
+    const created = await call(
+      base(HOLDER),
+      'POST',
+      '/requests',
+      sys(HOLDER),
+      gatewayRequest(world.people[77]!.idNumber),
+    );
     expect(created.status).toBe(201);
     requestId = created.body['requestId'] as string;
     const receipt = created.body['receipt'] as { seq: number; leafHash: string };

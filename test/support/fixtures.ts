@@ -59,3 +59,26 @@ export function dataRequest(
     ...overrides,
   };
 }
+
+/**
+ * What a department system sends its gateway (POST /requests, Gateway.createRequest): the land
+ * registry asking taxation's demo `tx.tax-clearance` about `subject` for a parcel sale.
+ */
+export function gatewayRequest(
+  subject: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> & { provider: string; datasetId: string; fields: string[] } {
+  return {
+    provider: 'taxation',
+    datasetId: 'tx.tax-clearance',
+    fields: ['status', 'arrearsCny'],
+    subject,
+    purpose: 'land parcel transfer registration',
+    legalBasis: 'Deed Tax Law art. 11',
+    scenario: 'a citizen sells a land parcel',
+    scope: 'the seller only',
+    timeLimit: '2099-12-31',
+    duty: 'use only for this registration',
+    ...overrides,
+  };
+}
