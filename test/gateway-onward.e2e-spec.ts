@@ -247,10 +247,15 @@ describe('onward transfer (§29)', () => {
       requestId,
     )!.rejections.find((r) => r.body.attempt.ref?.seq === toThird.seq);
     expect(refusal?.body).toMatchObject({ code: 'no-consent', field: 'consent' });
-    const durable = async (): Promise<number> =>
-      ((await (await fetch(`${g.ledger.nodes[0]!.url}/health`)).json()) as { durable: number })
-        .durable;
-    await waitFor('the forged transfers stored', async () => (await durable()) > toThird.seq);
+    // The audit reads node 1's own database: wait for what that node stored, not for the
+    // quorum (2 of 3 may hold the last entries before node 1 does).
+    const stored = async (): Promise<number> =>
+      ((await (await fetch(`${g.ledger.nodes[0]!.url}/health`)).json()) as { stored: number })
+        .stored;
+    await waitFor(
+      'the forged transfers stored by node 1',
+      async () => (await stored()) > toThird.seq,
+    );
     const verdict = await verifySource({
       source: `${POSTGRES}/${PREFIX}_1`,
       trust: await loadTrust(g.ledger.nodes[0]!.configPath),
