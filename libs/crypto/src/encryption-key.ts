@@ -29,6 +29,15 @@ export interface DhPrivateKey extends EncryptionPrivateKey {
   dh(peer: Uint8Array | EncryptionPublicKey): Uint8Array;
 }
 
+/** generateKeyPairSync with JWK encodings, which @types/node 20 does not declare for x25519. */
+const generateJwkPair = generateKeyPairSync as unknown as (
+  type: 'x25519',
+  options: {
+    readonly publicKeyEncoding: { readonly format: 'jwk' };
+    readonly privateKeyEncoding: { readonly format: 'jwk' };
+  },
+) => { readonly publicKey: JsonWebKey; readonly privateKey: JsonWebKey };
+
 /**
  * A native X25519 public key from raw bytes. JWK, not DER: node:crypto imports a JWK ~8x
  * faster than the same key as SPKI DER (OpenSSL 3.0's decoder lookup), same key.
@@ -71,17 +80,17 @@ export class X25519PrivateKey implements DhPrivateKey {
   private readonly keyObject: KeyObject;
 
   /**
-   * From the 32-byte secret. `generated` is for generate() only: the native key pair it
-   * already holds, so nothing is exported and imported again (DER import costs ~600 µs).
+   * From the 32-byte secret. `native` is for generate() only: the native private key already
+   * imported with its public half, so nothing is imported again (DER import costs ~600 µs).
    */
   constructor(
     secret: Uint8Array,
-    generated?: { readonly privateKey: KeyObject; readonly publicRaw: Uint8Array },
+    native?: { readonly privateKey: KeyObject; readonly publicRaw: Uint8Array },
   ) {
     this.secret = new Uint8Array(secret);
-    if (generated !== undefined) {
-      this.keyObject = generated.privateKey;
-      this.publicKey = new X25519PublicKey(generated.publicRaw);
+    if (native !== undefined) {
+      this.keyObject = native.privateKey;
+      this.publicKey = new X25519PublicKey(native.publicRaw);
       return;
     }
     this.keyObject = createPrivateKey({
@@ -95,12 +104,21 @@ export class X25519PrivateKey implements DhPrivateKey {
     );
   }
 
-  /** A fresh key pair (per message for sealing): JWK export of the native pair, no re-import. */
+  /**
+   * A fresh key pair (per message for sealing). The key-generation job encodes its own
+   * output as JWK, and the private key is imported from that JWK (~80 µs; DER ~600 µs).
+   * MUST NOT export the KeyObjects generateKeyPairSync returns: on Node 20.20 a GC during
+   * that export can finalize the generation job, whose destructor takes the mutex the export
+   * holds — the process deadlocks (seen in `bench crypto`).
+   */
   static generate(): X25519PrivateKey {
-    const { privateKey } = generateKeyPairSync('x25519');
-    const jwk = privateKey.export({ format: 'jwk' });
+    const { privateKey: jwk } = generateJwkPair('x25519', {
+      publicKeyEncoding: { format: 'jwk' },
+      privateKeyEncoding: { format: 'jwk' },
+    });
     const secret = fromBase64Url(jwk.d, 'd', X25519_KEY_LENGTH);
     const publicRaw = fromBase64Url(jwk.x, 'x', X25519_KEY_LENGTH);
+    const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
     return new X25519PrivateKey(secret, { privateKey, publicRaw });
   }
 
