@@ -1,7 +1,7 @@
 // `govx init`: writes everything a deployment needs under one directory (see up/deployment.ts),
 // for `govx up` (--hosts local) or docker-compose.yml (--hosts compose). Starts nothing.
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ExitCode } from '../exit-code.js';
 import {
   initDeployment,
@@ -9,19 +9,13 @@ import {
   Topology,
   type Topology as TopologyT,
 } from '../up/deployment.js';
+import { portOption } from './port-option.js';
 
 interface InitCliOptions {
   readonly dir: string;
   readonly hosts: TopologyT;
   readonly basePort?: number;
   readonly databasePrefix?: string;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1024 || n > 60_000)
-    throw new InvalidArgumentError('a port number between 1024 and 60000');
-  return n;
 }
 
 export function registerInitCommand(program: Command): void {
@@ -42,7 +36,7 @@ export function registerInitCommand(program: Command): void {
     .option(
       '--base-port <port>',
       'local only: ports are this plus fixed offsets (default 14000)',
-      port,
+      portOption,
     )
     .option('--database-prefix <prefix>', 'database names start with it (default govx)')
     .action(async (options: InitCliOptions) => {

@@ -1,23 +1,17 @@
 // `govx up`: runs the whole platform on one machine until Ctrl-C (see up/platform.ts).
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { ExitCode } from '../exit-code.js';
 import { playDemoStory } from '../up/demo-story.js';
 import { Platform, PlatformSteps, type PlatformStep } from '../up/platform.js';
+import { portOption } from './port-option.js';
 
 interface UpOptions {
   readonly dir: string;
   readonly basePort: number;
   readonly exit?: boolean;
   readonly demo?: boolean;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1024 || n > 60_000)
-    throw new InvalidArgumentError('a port number between 1024 and 60000');
-  return n;
 }
 
 /** Progress while starting: a bar on a terminal, one line per step otherwise. */
@@ -122,7 +116,7 @@ export function registerUpCommand(program: Command): void {
       'run the whole platform on this machine: NATS cluster, PostgreSQL (DATABASE_URL or embedded), 3 ledger nodes, governance with the console, the four demo department gateways',
     )
     .option('--dir <dir>', 'where all its data lives', '.govx')
-    .option('--base-port <port>', 'ports are this plus fixed offsets', port, 14000)
+    .option('--base-port <port>', 'ports are this plus fixed offsets', portOption, 14000)
     .option('--exit', 'stop again as soon as everything is up (a smoke test), or after --demo')
     .option(
       '--demo',
